@@ -1,0 +1,287 @@
+"""Rules, the analyzer registry, and the single AST walk every AST check shares.
+
+A rule is data (code, severity, why, what to do); a check is a small function registered for the AST node
+types it cares about. All checks run in one parse and one walk per file: walking the tree once per rule is
+what makes bandit slow.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, ClassVar, Iterable, Iterator
+
+from ..context.source import Context, Source
+from ..findings import Category, Finding, Fix, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # stable id, e.g. BMB101
+    name: str  # kebab-case slug, e.g. sql-string-formatting
+    title: str  # default one-line title of a finding
+    severity: Severity
+    category: Category
+    why: str
+    recommendation: str
+    analyzer: str
+    references: tuple[str, ...] = ()
+    example_bad: str = ""  # shown on the rule's docs page
+    example_good: str = ""
+
+
+class RuleRegistry:
+    """Every rule we own, by code. The docs page and ``%bumba explain`` are generated from it."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, Rule] = {}
+
+    def add(self, rule: Rule) -> Rule:
+        existing = self._rules.get(rule.code)
+        if existing is not None and existing != rule:
+            raise ValueError(f"rule code {rule.code} registered twice ({existing.name}, {rule.name})")
+        self._rules[rule.code] = rule
+        return rule
+
+    def get(self, code: str) -> Rule | None:
+        return self._rules.get(code.upper())
+
+    def by_name(self, name: str) -> Rule | None:
+        return next((r for r in self._rules.values() if r.name == name), None)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self._rules.values(), key=lambda r: r.code))
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+
+RULES = RuleRegistry()
+
+
+def make_finding(
+    rule: Rule,
+    source: Source,
+    line: int | None,
+    *,
+    column: int | None = None,
+    end_line: int | None = None,
+    title: str | None = None,
+    evidence: str | None = None,
+    fix: Fix | None = None,
+    severity: Severity | None = None,
+) -> Finding | None:
+    """A finding for ``rule`` at a virtual line of ``source``; None when the line is masked IPython syntax."""
+    location = source.locate(line, column, end_line)
+    if location is None:
+        return None
+    if evidence is None and line is not None:
+        evidence = source.line_text(line).strip()
+    return Finding(
+        rule=rule.code,
+        title=title or rule.title,
+        severity=severity or rule.severity,
+        category=rule.category,
+        location=location,
+        evidence=evidence,
+        why=rule.why,
+        recommendation=rule.recommendation,
+        fix=fix,
+        analyzer=rule.analyzer,
+        references=list(rule.references),
+    )
+
+
+class Analyzer:
+    """Base of every analyzer. Subclasses set ``name`` and implement :meth:`analyze`.
+
+    ``per_file`` analyzers produce findings that depend on one source only, so their results can be cached
+    by the source's content hash; cross-file analyzers (the import graph) must say ``per_file = False``.
+    """
+
+    name: ClassVar[str] = ""
+    per_file: ClassVar[bool] = True
+    version: ClassVar[str] = "1"  # bump when the findings for the same input change
+
+    def analyze(self, context: Context, sources: list[Source], config: "AnalyzerConfig") -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+@dataclass
+class AnalyzerConfig:
+    """The settings analyzers read (filled from traitlets and ``[tool.bumba]``)."""
+
+    select: frozenset[str] = frozenset()  # rule codes or prefixes to keep (empty: all)
+    ignore: frozenset[str] = frozenset()  # rule codes or prefixes to drop
+    max_complexity: int = 10
+    max_module_lines: int = 1000
+    max_fan_out: int = 15
+    max_fan_in: int = 25
+    layers: list[list[str]] = field(default_factory=list)  # ordered top → bottom; lower may not import upper
+    extra: dict = field(default_factory=dict)
+
+    def enabled(self, code: str) -> bool:
+        code = code.upper()
+        if any(code.startswith(p.upper()) for p in self.ignore):
+            return False
+        return not self.select or any(code.startswith(p.upper()) for p in self.select)
+
+
+ANALYZERS: dict[str, type[Analyzer]] = {}
+
+
+def register_analyzer(cls: type[Analyzer]) -> type[Analyzer]:
+    if not cls.name:
+        raise ValueError(f"{cls.__qualname__} has no name")
+    ANALYZERS[cls.name] = cls
+    return cls
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The shared AST walk
+# ---------------------------------------------------------------------------------------------------------
+
+Check = Callable[[ast.AST, "NodeContext"], Iterable["Finding | None"]]
+
+
+@dataclass
+class NodeContext:
+    """What a check may ask about the node it is looking at."""
+
+    source: Source
+    tree: ast.Module
+    parents: list[ast.AST] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # local name -> dotted qualified name
+    loop_depth: int = 0  # how many for/while/comprehension bodies enclose the node
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
+
+    @property
+    def in_loop(self) -> bool:
+        return self.loop_depth > 0
+
+    @property
+    def function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        return self.functions[-1] if self.functions else None
+
+    def qualname(self, node: ast.AST) -> str | None:
+        """``hashlib.md5`` for ``md5`` after ``from hashlib import md5``; None when not a plain name/attr."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        head = self.aliases.get(node.id, node.id)
+        return ".".join([head, *reversed(parts)])
+
+    def finding(self, rule: Rule, node: ast.AST, **kwargs) -> Finding | None:
+        line = getattr(node, "lineno", None)
+        column = getattr(node, "col_offset", None)
+        return make_finding(
+            rule, self.source, line, column=None if column is None else column + 1,
+            end_line=getattr(node, "end_lineno", None), **kwargs,
+        )
+
+
+class CheckRegistry:
+    """Checks by node type, so one walk serves every rule."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[type, list[tuple[str, Check]]] = defaultdict(list)
+
+    def register(self, group: str, *node_types: type) -> Callable[[Check], Check]:
+        """Decorator: ``@CHECKS.register("security", ast.Call)``. ``group`` is the analyzer's name."""
+
+        def decorator(check: Check) -> Check:
+            for node_type in node_types:
+                self._by_type[node_type].append((group, check))
+            return check
+
+        return decorator
+
+    def for_groups(self, groups: set[str]) -> dict[type, list[Check]]:
+        return {
+            t: [c for g, c in checks if g in groups]
+            for t, checks in self._by_type.items()
+            if any(g in groups for g, _ in checks)
+        }
+
+
+CHECKS = CheckRegistry()
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def collect_aliases(tree: ast.Module) -> dict[str, str]:
+    """Module-level and nested imports: local name -> qualified name."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".")[0]
+                    aliases.setdefault(head, head)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Finding]:
+    """Run every registered check of ``groups`` over ``tree`` in one depth-first walk."""
+    table = CHECKS.for_groups(groups)
+    if not table:
+        return []
+    ctx = NodeContext(source=source, tree=tree, aliases=collect_aliases(tree))
+    findings: list[Finding] = []
+
+    def visit(node: ast.AST) -> None:
+        for check in table.get(type(node), ()):
+            for finding in check(node, ctx) or ():
+                if finding is not None:
+                    findings.append(finding)
+        is_loop = isinstance(node, _LOOPS)
+        is_comp = isinstance(node, _COMPREHENSIONS)
+        is_func = isinstance(node, _FUNCTIONS)
+        ctx.parents.append(node)
+        if is_func:
+            ctx.functions.append(node)
+            saved_depth, ctx.loop_depth = ctx.loop_depth, 0  # a def inside a loop runs when called
+        for name, value in ast.iter_fields(node):
+            # a loop's iterable / a while's test run once (or are the loop's own condition); the body repeats
+            repeats = (
+                (is_loop and (name == "body" or (name == "test" and isinstance(node, ast.While))))
+                or (is_comp and name in ("elt", "key", "value"))
+            )
+            if repeats:
+                ctx.loop_depth += 1
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        visit(item)
+            elif isinstance(value, ast.AST):
+                visit(value)
+            if repeats:
+                ctx.loop_depth -= 1
+        if is_func:
+            ctx.functions.pop()
+            ctx.loop_depth = saved_depth
+        ctx.parents.pop()
+
+    visit(tree)
+    return findings
+
+
+def parse_python(source: Source) -> ast.Module | SyntaxError:
+    """Parse once; a SyntaxError is returned (not raised) so the caller can turn it into a finding."""
+    try:
+        return ast.parse(source.text, filename=source.path)
+    except SyntaxError as error:
+        return error
+    except ValueError as error:  # null bytes
+        return SyntaxError(str(error))
