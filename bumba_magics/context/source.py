@@ -111,6 +111,9 @@ class Context:
     notes: list[str] = field(default_factory=list)  # files skipped and why; shown with the report
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     label: str = ""  # what the user asked to review, for the report header
+    # the kernel's input history, execution count -> source as it ran; lets hygiene see cells edited after
+    # they ran (the notebook file holds the current text, the history what actually executed)
+    history: dict[int, str] = field(default_factory=dict)
 
     @property
     def python_sources(self) -> list[Source]:
