@@ -27,6 +27,9 @@ class Rule:
     recommendation: str
     analyzer: str
     references: tuple[str, ...] = ()
+    # ruff codes this rule reports more precisely; a ruff finding with one of these codes on the same line as
+    # ours is dropped as a duplicate (ours says more: why, fix, the password/credential context …)
+    supersedes: tuple[str, ...] = ()
     example_bad: str = ""  # shown on the rule's docs page
     example_good: str = ""
 
