@@ -105,6 +105,9 @@ class Analyzer:
 
     name: ClassVar[str] = ""
     per_file: ClassVar[bool] = True
+    # batch analyzers (ruff: one subprocess for every file) are given all sources in one call; the others
+    # are given one source at a time so the engine can share one parse between them and then free it
+    batch: ClassVar[bool] = False
     version: ClassVar[str] = "1"  # bump when the findings for the same input change
 
     def analyze(self, context: Context, sources: list[Source], config: "AnalyzerConfig") -> Iterable[Finding]:
@@ -281,10 +284,24 @@ def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Find
 
 
 def parse_python(source: Source) -> ast.Module | SyntaxError:
-    """Parse once; a SyntaxError is returned (not raised) so the caller can turn it into a finding."""
+    """Parse once per source; a SyntaxError is returned (not raised) so the caller can make it a finding.
+
+    The tree is kept on the source so every analyzer that looks at the same file shares one parse; the
+    engine drops it (``forget_parse``) once the file is done, since all the trees of a large repository
+    together would not fit the memory budget.
+    """
+    cached = source.__dict__.get("_parsed")
+    if cached is not None:
+        return cached
     try:
-        return ast.parse(source.text, filename=source.path)
+        parsed: ast.Module | SyntaxError = ast.parse(source.text, filename=source.path)
     except SyntaxError as error:
-        return error
+        parsed = error
     except ValueError as error:  # null bytes
-        return SyntaxError(str(error))
+        parsed = SyntaxError(str(error))
+    source.__dict__["_parsed"] = parsed
+    return parsed
+
+
+def forget_parse(source: Source) -> None:
+    source.__dict__.pop("_parsed", None)
