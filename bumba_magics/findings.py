@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from enum import Enum
-from typing import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,14 +28,14 @@ class Severity(str, Enum):
         return _SEVERITY_RANK[self]
 
     @classmethod
-    def parse(cls, value: "str | Severity") -> "Severity":
+    def parse(cls, value: str | Severity) -> Severity:
         try:
             return cls(str(value.value if isinstance(value, Severity) else value).lower())
         except ValueError:
             names = ", ".join(s.value for s in cls)
             raise ValueError(f"unknown severity {value!r}; expected one of {names}") from None
 
-    def at_least(self, other: "str | Severity") -> bool:
+    def at_least(self, other: str | Severity) -> bool:
         return self.rank >= Severity.parse(other).rank
 
 

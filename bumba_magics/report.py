@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -27,7 +27,7 @@ class RunInfo(BaseModel):
     agent: str | None = None
     agent_hash: str | None = None
     model: str | None = None
-    started: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    started: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     duration_s: float = 0.0
     files: int = 0  # how many files / notebooks / cells were reviewed
     tool_versions: dict[str, str] = Field(default_factory=dict)
@@ -42,7 +42,7 @@ class Summary(BaseModel):
     gate: str | None = None  # "pass" / "fail" when a fail_on threshold was given
 
     @classmethod
-    def of(cls, findings: list[Finding], fail_on: Severity | None = None) -> "Summary":
+    def of(cls, findings: list[Finding], fail_on: Severity | None = None) -> Summary:
         severities = Counter(f.severity.value for f in findings)
         categories = Counter(f.category.value for f in findings)
         gate = None
@@ -63,6 +63,9 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # skipped files, unavailable tools, engine messages
     narrative: str | None = None  # the agent's prose, when an agent ran
+    # compared with the previous run of the same command on the same target (None: no previous run)
+    new_fingerprints: list[str] | None = None
+    fixed_count: int | None = None
 
     @property
     def summary(self) -> Summary:
@@ -93,6 +96,8 @@ class Report(BaseModel):
         }
         if self.narrative:
             data["narrative"] = self.narrative
+        if self.new_fingerprints is not None:
+            data["comparison"] = {"new": self.new_fingerprints, "fixed": self.fixed_count}
         return data
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -133,10 +138,12 @@ class Report(BaseModel):
         return f"<Report {self.run.command} {self.run.target!r}: {len(self.findings)} findings ({counts or 'none'})>"
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Report":
+    def from_dict(cls, data: dict[str, Any]) -> Report:
         return cls(
             run=RunInfo.model_validate(data["run"]),
             findings=[Finding.model_validate(f) for f in data.get("findings", [])],
             notes=data.get("notes", []),
             narrative=data.get("narrative"),
+            new_fingerprints=(data.get("comparison") or {}).get("new"),
+            fixed_count=(data.get("comparison") or {}).get("fixed"),
         )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar, Iterable, Iterator
+from typing import ClassVar
 
 from ..context.source import Context, Source
 from ..findings import Category, Finding, Fix, Severity
@@ -110,7 +111,7 @@ class Analyzer:
     batch: ClassVar[bool] = False
     version: ClassVar[str] = "1"  # bump when the findings for the same input change
 
-    def analyze(self, context: Context, sources: list[Source], config: "AnalyzerConfig") -> Iterable[Finding]:
+    def analyze(self, context: Context, sources: list[Source], config: AnalyzerConfig) -> Iterable[Finding]:
         raise NotImplementedError
 
 

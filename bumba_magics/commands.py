@@ -1,0 +1,163 @@
+"""The command catalogue: one registry that ``%bumba help``, the CLI, the sidebar and the docs read.
+
+A command names the analyzers it runs and what it needs. Commands whose implementation has not landed are
+listed with the reason and refuse to run; they never return a made-up result.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    summary: str
+    needs: str  # what the user must give it
+    analyzers: tuple[str, ...] = ()
+    ruff_select: tuple[str, ...] = ()
+    ruff_ignore: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    available: bool = True
+    unavailable_reason: str = ""
+    takes_cell: bool = True  # ``%%bumba NAME`` reviews the cell body
+    lane: str = "review"  # review | measure | agent | meta
+    details: str = ""  # longer help, shown by ``%bumba NAME --help``
+    extra: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+# ruff's assert rule (S101) is noise in application and test code alike; bandit users turn it off first.
+_SECURITY_RUFF_IGNORE = ("S101",)
+
+_CATALOGUE = [
+    Command(
+        "scan", "Vulnerability scan: security rules, secrets, dangerous calls.",
+        needs="a notebook (the current one by default), a cell body, a file, a folder or a glob",
+        analyzers=("ruff", "security", "secrets"), ruff_select=("S",), ruff_ignore=_SECURITY_RUFF_IGNORE,
+        details="Runs ruff's security rules (S), bumba's own AST security checks and the secret scanner over "
+        "code, notebook outputs and config files.",
+    ),
+    Command(
+        "secure", "Scan plus hardening checks (framework settings, auth, crypto, transport) with fixes.",
+        needs="a notebook, a cell body, a file, a folder or a glob",
+        analyzers=("ruff", "security", "hardening", "secrets"), ruff_select=("S",),
+        ruff_ignore=_SECURITY_RUFF_IGNORE,
+    ),
+    Command(
+        "analyze-technical", "Architecture: import graph, cycles, layering, coupling, complexity, hygiene.",
+        needs="a package folder, a notebook or a cell body",
+        analyzers=("architecture", "ruff", "hygiene"), ruff_select=("C90",), aliases=("analyze",),
+        details="Builds the import graph (cycles, layer violations from [tool.bumba] layers, fan-in/fan-out, "
+        "large and dead modules), measures cyclomatic complexity per function and checks notebook hygiene.",
+    ),
+    Command(
+        "improve-performance", "Performance anti-patterns in the code with concrete rewrites.",
+        needs="a cell body (%%bumba improve-performance), a notebook or a path",
+        analyzers=("performance", "ruff"), ruff_select=("PERF",),
+        details="Static part: row loops over DataFrames, apply where vectorised code exists, string building, "
+        "regexes and I/O in loops, N+1 queries, list membership in loops, and ruff's PERF rules. Profiling "
+        "the cell is not part of this release.",
+    ),
+    Command(
+        "checkpoint", "Quality gate: every offline analyzer against the stored baseline; pass or fail.",
+        needs="a notebook, a file, a folder or a glob",
+        analyzers=("ruff", "security", "hardening", "secrets", "performance", "architecture", "hygiene"),
+        ruff_select=("S", "PERF", "C90"), ruff_ignore=_SECURITY_RUFF_IGNORE,
+        details="Fails when a finding at or above --fail-on (default: high) is not in the baseline. "
+        "--update-baseline records the current findings as the baseline (bumba-baseline.json in the root).",
+    ),
+    Command(
+        "improve", "Refactoring suggestions with patches, on top of the performance review.",
+        needs="a notebook, a cell body or a path", aliases=(), available=False,
+        unavailable_reason="refactoring patches are not implemented yet; use improve-performance",
+    ),
+    Command(
+        "validate", "Bounded load test of an HTTP endpoint: latency percentiles and a plot.",
+        needs="'performance' and a URL, e.g. validate performance http://127.0.0.1:8000/health",
+        available=False, takes_cell=False, lane="measure",
+        unavailable_reason="the load tester is not implemented yet",
+    ),
+    Command(
+        "test", "API conformance (OpenAPI), HTTP security checks, or the project's test suite as findings.",
+        needs="'api SPEC --base-url URL', 'security URL' or 'integration PATH'",
+        available=False, takes_cell=False, lane="measure",
+        unavailable_reason="the API, security and integration testers are not implemented yet",
+    ),
+    Command(
+        "docs-technical", "API reference from code and routes; documentation coverage.",
+        needs="a package folder", aliases=("docs",), available=False, takes_cell=False,
+        unavailable_reason="the documentation generator is not implemented yet",
+    ),
+    Command(
+        "publish", "Deployment readiness: check and generate Dockerfile, CI workflow and runbook.",
+        needs="a project folder", available=False, takes_cell=False,
+        unavailable_reason="the deployment-readiness checks are not implemented yet",
+    ),
+    Command(
+        "research-technical", "Technical research with cited sources (agent only).",
+        needs="a topic, and an Anthropic API key", available=False, takes_cell=True, lane="agent",
+        unavailable_reason="needs the Claude engine, which is not part of this release",
+    ),
+    Command(
+        "implement", "Write code for the cell's request into a new cell below, never run (agent only).",
+        needs="a cell body describing the change, and an Anthropic API key", available=False, lane="agent",
+        unavailable_reason="needs the Claude engine, which is not part of this release",
+    ),
+    Command("help", "List the commands, or show one command's help.", needs="optionally a command name",
+            lane="meta", takes_cell=False),
+    Command("agents", "List the agent definitions found (built in, ~/.claude/agents, .claude/agents).",
+            needs="nothing", lane="meta", takes_cell=False),
+    Command("explain", "Explain a rule: why it matters, what to do, examples.", needs="a rule code, e.g. BMB101",
+            lane="meta", takes_cell=False),
+    Command("history", "List earlier runs from the store.", needs="optionally a target",
+            lane="meta", takes_cell=False),
+]
+
+COMMANDS: dict[str, Command] = {c.name: c for c in _CATALOGUE}
+_ALIASES: dict[str, str] = {alias: c.name for c in _CATALOGUE for alias in c.aliases}
+
+
+class UnknownCommand(ValueError):
+    def __init__(self, name: str) -> None:
+        names = sorted([*COMMANDS, *_ALIASES])
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        super().__init__(f"unknown command {name!r}.{hint} '%bumba help' lists the commands.")
+        self.name = name
+        self.suggestions = close
+
+
+class CommandUnavailable(RuntimeError):
+    pass
+
+
+def get_command(name: str) -> Command:
+    name = name.strip().lower()
+    command = COMMANDS.get(name) or COMMANDS.get(_ALIASES.get(name, ""))
+    if command is None:
+        raise UnknownCommand(name)
+    return command
+
+
+def require_available(command: Command) -> Command:
+    if not command.available:
+        raise CommandUnavailable(f"'{command.name}' is not available: {command.unavailable_reason}.")
+    return command
+
+
+def catalogue() -> list[Command]:
+    return list(_CATALOGUE)
+
+
+def catalogue_rows() -> list[dict[str, str]]:
+    """One row per command, for help tables in every front end."""
+    return [
+        {
+            "command": c.name + (f" ({', '.join(c.aliases)})" if c.aliases else ""),
+            "status": "available" if c.available else f"unavailable: {c.unavailable_reason}",
+            "summary": c.summary,
+            "needs": c.needs,
+        }
+        for c in _CATALOGUE
+    ]

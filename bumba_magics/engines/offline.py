@@ -1,0 +1,244 @@
+"""The offline engine: every analyzer a command names, over every source, with a content-hash cache.
+
+Order of work, chosen for speed: ruff (one subprocess for all files) starts first in a thread; meanwhile the
+Python analyzers share one parse per file and free it when the file is done; cross-file analyzers run last.
+Per-file results are cached by (analyzer, version, settings, file content), so a re-scan after one edit
+only analyzes that file.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from ..analyzers.base import (
+    ANALYZERS,
+    RULES,
+    Analyzer,
+    AnalyzerConfig,
+    Rule,
+    forget_parse,
+)
+from ..context.source import Context, Source
+from ..findings import Category, Finding, Severity
+from ..store import Store
+
+log = logging.getLogger(__name__)
+
+# The built-in analyzers; importing a module registers its analyzer and rules.
+BUILTIN_ANALYZER_MODULES = (
+    "ruff_bridge", "security", "hardening", "secrets", "performance", "architecture", "hygiene",
+)
+
+SYNTAX_ERROR = RULES.add(Rule(
+    code="BMB901", name="syntax-error", title="Code does not parse",
+    severity=Severity.medium, category=Category.review, analyzer="engine",
+    why="Code that does not parse cannot run, and no analyzer can look inside it: problems in it stay hidden.",
+    recommendation="Fix the syntax error; in a notebook, run the cell to see IPython's own message.",
+    example_bad="def total(items:\n    return sum(items)", example_good="def total(items):\n    return sum(items)",
+))
+
+Progress = Callable[[int, int, str], None]  # (done, total, current path)
+
+
+def load_builtin_analyzers() -> list[str]:
+    """Import every built-in analyzer module; returns messages for the ones that could not load."""
+    problems = []
+    for name in BUILTIN_ANALYZER_MODULES:
+        try:
+            importlib.import_module(f"..analyzers.{name}", __package__)
+        except ImportError as error:  # an optional analyzer's dependency is missing
+            problems.append(f"analyzer module {name!r} could not be loaded: {error}")
+    return problems
+
+
+@dataclass
+class EngineResult:
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cached_files: int = 0
+
+
+def _cell_ranges(source: Source) -> dict[int, tuple[int, int]]:
+    """cell index -> (first virtual line, last virtual line)."""
+    ranges: dict[int, tuple[int, int]] = {}
+    for virtual, (cell, _line) in enumerate(source.line_map or (), start=1):
+        first, _ = ranges.get(cell, (virtual, virtual))
+        ranges[cell] = (first, virtual)
+    return ranges
+
+
+def isolate_syntax_errors(source: Source) -> tuple[Source, list[Finding]]:
+    """Turn code that does not parse into findings. In a notebook, only the broken cells are blanked out
+    (line count kept), so the rest of the notebook is still analyzed."""
+    if not source.is_python:
+        return source, []
+    try:
+        ast.parse(source.text)
+        return source, []
+    except (SyntaxError, ValueError) as error:
+        if source.line_map is None:
+            return source, [_syntax_finding(source, error, getattr(error, "lineno", None))]
+    findings, lines = [], source.text.splitlines(keepends=True)
+    for cell, (first, last) in sorted(_cell_ranges(source).items()):
+        chunk = "".join(lines[first - 1:last])
+        try:
+            ast.parse(chunk)
+        except (SyntaxError, ValueError) as error:
+            lineno = getattr(error, "lineno", None)
+            findings.append(_syntax_finding(source, error, first + lineno - 1 if lineno else first))
+            for i in range(first - 1, last):
+                lines[i] = "\n"
+    fixed = replace(source, text="".join(lines))
+    return fixed, [f for f in findings if f is not None]
+
+
+def _syntax_finding(source: Source, error: Exception, line: int | None) -> Finding | None:
+    message = getattr(error, "msg", None) or str(error)
+    location = source.locate(line) if line else None
+    if location is None:  # the error sits on a masked line or outside the file: point at the file / cell
+        location = source.locate(None)
+    return Finding(
+        rule=SYNTAX_ERROR.code, title=f"Does not parse: {message}", severity=SYNTAX_ERROR.severity,
+        category=SYNTAX_ERROR.category, location=location, evidence=source.line_text(line).strip() or None,
+        why=SYNTAX_ERROR.why, recommendation=SYNTAX_ERROR.recommendation, analyzer="engine",
+    )
+
+
+def _settings_digest(config: AnalyzerConfig) -> str:
+    return hashlib.sha256(repr(config).encode()).hexdigest()[:16]
+
+
+def _cache_key(analyzer: Analyzer, config_digest: str, source: Source) -> str:
+    return f"{analyzer.name}:{analyzer.version}:{config_digest}:{source.digest}"
+
+
+def run_offline(
+    context: Context,
+    analyzer_names: tuple[str, ...],
+    config: AnalyzerConfig,
+    *,
+    store: Store | None = None,
+    progress: Progress | None = None,
+) -> EngineResult:
+    result = EngineResult(notes=load_builtin_analyzers())
+    analyzers: list[Analyzer] = []
+    for name in analyzer_names:
+        if name in ANALYZERS:
+            analyzers.append(ANALYZERS[name]())
+        else:
+            result.notes.append(f"analyzer {name!r} is not available; its checks did not run")
+
+    sources: list[Source] = []
+    for source in context.sources:
+        clean, syntax_findings = isolate_syntax_errors(source)
+        sources.append(clean)
+        result.findings.extend(syntax_findings)
+    context = replace(context, sources=sources)
+
+    digest = _settings_digest(config)
+    per_file = [a for a in analyzers if a.per_file]
+    cross_file = [a for a in analyzers if not a.per_file]
+    keys = {(a.name, s.path): _cache_key(a, digest, s) for a in per_file for s in sources}
+    cached = store.cache_get_many(keys.values()) if store is not None else {}
+    result.cached_files = sum(1 for s in sources if all(keys[(a.name, s.path)] in cached for a in per_file))
+    for findings in cached.values():
+        result.findings.extend(findings)
+    fresh: dict[str, list[Finding]] = {}  # cache key -> findings
+
+    def todo(analyzer: Analyzer) -> list[Source]:
+        return [s for s in sources if keys[(analyzer.name, s.path)] not in cached]
+
+    def remember(analyzer: Analyzer, batch: list[Source], findings: list[Finding]) -> None:
+        by_path: dict[str | None, list[Finding]] = {s.path: [] for s in batch}
+        for finding in findings:
+            by_path.setdefault(finding.location.path, []).append(finding)
+        for source in batch:
+            fresh[keys[(analyzer.name, source.path)]] = by_path.get(source.path, [])
+        result.findings.extend(findings)
+
+    def run(analyzer: Analyzer, batch: list[Source]) -> list[Finding]:
+        try:
+            return list(analyzer.analyze(context, batch, config))
+        except Exception as error:  # one analyzer's failure must not lose the others' findings
+            log.exception("analyzer %s failed", analyzer.name)
+            where = batch[0].path if len(batch) == 1 else f"{len(batch)} files"
+            result.notes.append(f"analyzer {analyzer.name!r} failed on {where}: {error}")
+            return []
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        batch_jobs = [(a, todo(a)) for a in per_file if a.batch]
+        futures = [(a, batch, pool.submit(run, a, batch)) for a, batch in batch_jobs if batch]
+        singles = [a for a in per_file if not a.batch]
+        pending = [s for s in sources if any(keys[(a.name, s.path)] not in cached for a in singles)]
+        last_tick = 0.0
+        for done, source in enumerate(pending, start=1):
+            for analyzer in singles:
+                if keys[(analyzer.name, source.path)] not in cached:
+                    remember(analyzer, [source], run(analyzer, [source]))
+            forget_parse(source)
+            now = time.monotonic()
+            if progress is not None and (now - last_tick > 0.1 or done == len(pending)):
+                progress(done, len(pending), source.path)
+                last_tick = now
+        for analyzer, batch, future in futures:
+            remember(analyzer, batch, future.result())
+
+    for analyzer in cross_file:
+        result.findings.extend(run(analyzer, sources))
+    for source in sources:
+        forget_parse(source)
+
+    if store is not None and fresh:
+        store.cache_put_many(fresh)
+    result.findings = postprocess(result.findings, sources, config)
+    return result
+
+
+def postprocess(findings: list[Finding], sources: list[Source], config: AnalyzerConfig) -> list[Finding]:
+    """Selection, inline suppressions, and ruff findings that one of our rules reports better."""
+    by_path = {s.path: s for s in sources}
+    findings = [f for f in findings if config.enabled(f.rule) or f.rule == SYNTAX_ERROR.code]
+    ours_at: dict[tuple, set[str]] = {}
+    for f in findings:
+        rule = RULES.get(f.rule)
+        if rule is not None and rule.supersedes:
+            ours_at.setdefault(_place(f), set()).update(rule.supersedes)
+    kept = []
+    for f in findings:
+        if f.analyzer == "ruff" and f.rule in ours_at.get(_place(f), ()):
+            continue
+        if is_suppressed_inline(f, by_path.get(f.location.path or "")):
+            continue
+        kept.append(f)
+    return kept
+
+
+def _place(finding: Finding) -> tuple:
+    return (finding.location.path, finding.location.cell, finding.location.line)
+
+
+def is_suppressed_inline(finding: Finding, source: Source | None) -> bool:
+    """``# bumba: ignore`` or ``# bumba: ignore[BMB101, S608]`` on the finding's line."""
+    if source is None or finding.location.line is None:
+        return False
+    if finding.location.cell is not None:
+        cell = source.cell(finding.location.cell)
+        cell_lines = cell.source.splitlines() if cell else []
+        line = cell_lines[finding.location.line - 1] if finding.location.line <= len(cell_lines) else ""
+    else:
+        line = source.line_text(finding.location.line)
+    marker = line.find("bumba: ignore")
+    if marker < 0 or "#" not in line[:marker]:
+        return False
+    rest = line[marker + len("bumba: ignore"):]
+    if not rest.startswith("["):
+        return True
+    codes = {c.strip().upper() for c in rest[1:rest.find("]")].split(",")} if "]" in rest else set()
+    return finding.rule.upper() in codes

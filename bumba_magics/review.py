@@ -1,0 +1,175 @@
+"""The one call every front end makes: ``review(command, target) -> Report``.
+
+Magics, the CLI, the server and the report notebooks all come through here, so a behaviour (settings
+precedence, baseline, gate, what is stored) is defined once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .commands import Command, get_command, require_available
+from .context.source import Context
+from .context.targets import resolve
+from .engines.offline import Progress, run_offline
+from .findings import Finding, Severity, assign_fingerprints
+from .report import Report, RunInfo
+from .settings import Settings, load_settings
+from .store import Store, StoreError
+
+BASELINE_FILE = "bumba-baseline.json"
+
+
+class ReviewError(RuntimeError):
+    """A review that could not run (bad target, unavailable engine …). Raised, never printed and swallowed."""
+
+
+class GateFailed(RuntimeError):
+    """The report has findings at or above ``fail_on``. Carries the report so callers can still show it."""
+
+    def __init__(self, report: Report) -> None:
+        reached = report.at_least(report.run.fail_on)
+        super().__init__(
+            f"bumba {report.run.command}: {len(reached)} finding(s) at or above "
+            f"'{report.run.fail_on.value}' — the gate failed"
+        )
+        self.report = report
+
+
+def review(
+    command: str | Command,
+    target: str | None = None,
+    *,
+    cell_body: str | None = None,
+    shell: Any = None,
+    settings: Settings | None = None,
+    overrides: dict[str, Any] | None = None,
+    store: Store | None = None,
+    use_store: bool = True,
+    progress: Progress | None = None,
+    update_baseline: bool = False,
+) -> Report:
+    """Review ``target`` (a path, a glob, or — with ``shell`` — the current notebook) with ``command``."""
+    started = time.monotonic()
+    cmd = require_available(command if isinstance(command, Command) else get_command(command))
+    if not cmd.analyzers:
+        raise ReviewError(f"'{cmd.name}' is not a review command")
+    base = settings or Settings()
+    overrides = dict(overrides or {})
+    try:
+        context = resolve(
+            target, shell=shell, cell_body=cell_body,
+            max_file_bytes=overrides.get("max_file_bytes") or base.max_file_bytes,
+            include_repo=base.include_repo if overrides.get("include_repo") is None else overrides["include_repo"],
+        )
+    except (FileNotFoundError, ValueError) as error:
+        raise ReviewError(str(error)) from error
+    effective = load_settings(context.root, base).merged(**overrides)
+    if cmd.name == "checkpoint" and effective.fail_on is None and "fail_on" not in overrides:
+        effective = effective.merged(fail_on=Severity.high)
+    notes = list(context.notes)
+    engine = _choose_engine(effective, notes)
+
+    if use_store and store is None:
+        try:
+            store = Store(os.environ.get("BUMBA_STORE") or None)
+        except StoreError as error:  # a review still works without history; say so
+            notes.append(f"{error}; this run is not stored")
+            store = None
+    result = run_offline(
+        context, cmd.analyzers,
+        effective.analyzer_config(ruff_select=list(cmd.ruff_select), ruff_ignore=list(cmd.ruff_ignore)),
+        store=store if effective.cache else None, progress=progress,
+    )
+    notes.extend(result.notes)
+    findings = [f for f in result.findings if f.severity.at_least(effective.min_severity)]
+    findings = assign_fingerprints(findings)
+
+    baseline_path = context.root / (effective.baseline or BASELINE_FILE)
+    if update_baseline:
+        write_baseline(baseline_path, findings)
+        notes.append(f"baseline written: {baseline_path} ({len(findings)} findings)")
+    elif baseline_path.is_file():
+        known = read_baseline(baseline_path)
+        before = len(findings)
+        findings = [f for f in findings if f.fingerprint not in known]
+        notes.append(f"{before - len(findings)} finding(s) already in the baseline {baseline_path.name} not shown")
+
+    fail_on = None if update_baseline else effective.fail_on
+    report = Report(
+        run=RunInfo(
+            command=cmd.name, target=context.label or (target or ""), root=str(context.root), engine=engine,
+            engines=[engine], agent=None, duration_s=round(time.monotonic() - started, 3),
+            files=len(context.sources), tool_versions=_tool_versions(), git_commit=_git_commit(context.root),
+            fail_on=fail_on,
+        ),
+        findings=findings,
+        notes=notes,
+    )
+    if result.cached_files:
+        report.notes.append(f"{result.cached_files} of {len(context.sources)} file(s) unchanged: results from cache")
+    if store is not None:
+        previous = store.previous_fingerprints(context.root, report.run.target, cmd.name)
+        if previous is not None:
+            report.new_fingerprints = [f.fingerprint for f in findings if f.fingerprint not in previous]
+            report.fixed_count = len(previous - {f.fingerprint for f in findings})
+        try:
+            store.save_run(report)
+        except Exception as error:  # noqa: BLE001 — history is a convenience; the review itself succeeded
+            report.notes.append(f"this run could not be stored: {error}")
+    return report
+
+
+def _choose_engine(settings: Settings, notes: list[str]) -> str:
+    if settings.engine == "claude":
+        raise ReviewError(
+            "the Claude engine is not part of this release; use --engine offline (or auto)"
+        )
+    return "offline"
+
+
+def write_baseline(path: Path, findings: list[Finding]) -> None:
+    entries = [
+        {"fingerprint": f.fingerprint, "rule": f.rule, "path": f.location.path, "title": f.title}
+        for f in findings
+    ]
+    data = {"version": 1, "created": datetime.now(UTC).isoformat(timespec="seconds"), "findings": entries}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def read_baseline(path: Path) -> set[str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {entry["fingerprint"] for entry in data["findings"]}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ReviewError(f"{path}: not a bumba baseline file ({error})") from None
+
+
+def _tool_versions() -> dict[str, str]:
+    versions = {}
+    for package in ("bumba_magics", "ruff"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def _git_commit(root: Path) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+__all__ = ["Context", "GateFailed", "ReviewError", "review"]

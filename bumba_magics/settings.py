@@ -1,0 +1,105 @@
+"""Review settings: defaults, then ``[tool.bumba]`` in the target's pyproject.toml, then what the user set
+(``%config BumbaMagics.…`` or CLI options). One pydantic model so a typo in pyproject is a clear error.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .analyzers.base import AnalyzerConfig
+from .findings import Severity
+
+Engine = Literal["auto", "offline", "claude"]
+
+
+class SettingsError(ValueError):
+    pass
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    engine: Engine = "auto"
+    min_severity: Severity = Field(Severity.info, alias="severity")  # findings below are not reported
+    fail_on: Severity | None = None
+    select: list[str] = Field(default_factory=list)  # rule codes or prefixes to keep
+    ignore: list[str] = Field(default_factory=list)  # rule codes or prefixes to drop
+    exclude: list[str] = Field(default_factory=list)  # gitignore-style paths to skip
+    layers: list[list[str]] = Field(default_factory=list)  # architecture layers, top to bottom
+    max_complexity: int = Field(10, ge=1)
+    max_module_lines: int = Field(1000, ge=1)
+    max_fan_out: int = Field(15, ge=1)
+    max_fan_in: int = Field(25, ge=1)
+    max_file_bytes: int = Field(1_000_000, ge=1)
+    baseline: str | None = None  # path of a baseline file, relative to the root
+    agent: str | None = None
+    cache: bool = True
+    include_repo: bool = True  # a notebook review also reviews the repository the notebook sits in
+
+    @field_validator("layers", mode="before")
+    @classmethod
+    def _layers_as_lists(cls, value: Any) -> Any:
+        # [tool.bumba] layers = ["app.api", "app.services", "app.db"] is the natural way to write it
+        if isinstance(value, list):
+            return [[item] if isinstance(item, str) else item for item in value]
+        return value
+
+    def merged(self, **overrides: Any) -> Settings:
+        """A copy with the given values (None means "not set", so it keeps the current value)."""
+        values = {k: v for k, v in overrides.items() if v is not None}
+        try:
+            return Settings.model_validate({**self.model_dump(), **values})
+        except ValidationError as error:
+            raise SettingsError(_describe(error, "option")) from None
+
+    def analyzer_config(self, **extra: Any) -> AnalyzerConfig:
+        return AnalyzerConfig(
+            select=frozenset(self.select),
+            ignore=frozenset(self.ignore),
+            max_complexity=self.max_complexity,
+            max_module_lines=self.max_module_lines,
+            max_fan_out=self.max_fan_out,
+            max_fan_in=self.max_fan_in,
+            layers=self.layers,
+            extra=extra,
+        )
+
+
+def _describe(error: ValidationError, where: str) -> str:
+    problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or where}: {e['msg']}" for e in error.errors())
+    return f"invalid {where}: {problems}"
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start`` (a file's folder for a file)."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in [folder, *folder.parents]:
+        path = candidate / "pyproject.toml"
+        if path.is_file():
+            return path
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def load_settings(root: Path, base: Settings | None = None) -> Settings:
+    """``base`` (or defaults) updated with ``[tool.bumba]`` from the pyproject.toml governing ``root``."""
+    base = base or Settings()
+    path = find_pyproject(root.resolve())
+    if path is None:
+        return base
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("bumba", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(f"{path}: cannot read [tool.bumba]: {error}") from None
+    if not table:
+        return base
+    table = {key.replace("-", "_"): value for key, value in table.items()}
+    try:
+        return Settings.model_validate({**base.model_dump(), **table})
+    except ValidationError as error:
+        raise SettingsError(_describe(error, f"[tool.bumba] in {path}")) from None
