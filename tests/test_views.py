@@ -32,19 +32,19 @@ IMG = '"><img src=x onerror=alert(1)>'
 
 
 def finding(rule="S608", severity="high", category="security", path="app/db.py", line=12, **extra) -> Finding:
-    fields = dict(
-        rule=rule,
-        title="SQL built from strings",
-        severity=Severity(severity),
-        category=Category(category),
-        location=Location(path=path, line=line, cell=extra.pop("cell", None)),
-        evidence='cursor.execute(f"select * from t where id={uid}")',
-        why="User input reaches the query text.",
-        recommendation="Pass parameters to execute().",
-        references=["CWE-89", "https://docs.astral.sh/ruff/rules/hardcoded-sql-expression/"],
-        analyzer="ruff",
-        fingerprint="0123456789abcdef0123",
-    )
+    fields = {
+        "rule": rule,
+        "title": "SQL built from strings",
+        "severity": Severity(severity),
+        "category": Category(category),
+        "location": Location(path=path, line=line, cell=extra.pop("cell", None)),
+        "evidence": 'cursor.execute(f"select * from t where id={uid}")',
+        "why": "User input reaches the query text.",
+        "recommendation": "Pass parameters to execute().",
+        "references": ["CWE-89", "https://docs.astral.sh/ruff/rules/hardcoded-sql-expression/"],
+        "analyzer": "ruff",
+        "fingerprint": "0123456789abcdef0123",
+    }
     fields.update(extra)
     return Finding(**fields)
 
@@ -157,8 +157,21 @@ def test_html_is_self_contained_and_scoped():
     page = report_to_html(report([finding()]))
     parsed = parse(page)
     assert parsed.tags[0] == "div" and parsed.opened[0][1]["class"] == "bumba-report"
-    assert set(parsed.tags) <= {"div", "style", "strong", "code", "span", "details", "summary", "pre",
-                                "a", "h4", "ul", "li", "small"}
+    assert set(parsed.tags) <= {
+        "div",
+        "style",
+        "strong",
+        "code",
+        "span",
+        "details",
+        "summary",
+        "pre",
+        "a",
+        "h4",
+        "ul",
+        "li",
+        "small",
+    }
     style = page[page.index("<style>") + 7 : page.index("</style>")]
     selectors = [rule.split("{")[0] for rule in style.split("}") if "{" in rule]
     assert selectors and all(sel.strip().startswith(".bumba-report") for sel in selectors)
@@ -207,7 +220,7 @@ def test_html_shows_no_findings_and_notes():
 def test_html_draws_at_most_the_limit_and_says_how_many_more():
     many = [finding(line=n, fingerprint=f"fp{n}") for n in range(1, HTML_FINDINGS_LIMIT + 151)]
     page = report_to_html(report(many))
-    assert page.count("<details><summary><span class=\"bumba-badge") == HTML_FINDINGS_LIMIT
+    assert page.count('<details><summary><span class="bumba-badge') == HTML_FINDINGS_LIMIT
     assert "150 more findings not shown; the JSON and SARIF exports hold all of them." in page
 
 
@@ -268,8 +281,12 @@ def test_markdown_no_findings():
 
 
 def test_text_compact_is_one_line_per_finding():
-    rep = report([finding(), finding(severity="info", rule="BMB900", category="hygiene", path="nb.ipynb",
-                                     line=4, cell=2)])
+    rep = report(
+        [
+            finding(),
+            finding(severity="info", rule="BMB900", category="hygiene", path="nb.ipynb", line=4, cell=2),
+        ]
+    )
     lines = report_to_text(rep).splitlines()
     assert lines[0].startswith("bumba scan service/ (engine offline, duration 1.25 s, files 7)")
     assert lines[1] == "2 findings: 1 high, 1 info"
@@ -281,7 +298,9 @@ def test_text_compact_is_one_line_per_finding():
 
 
 def test_text_verbose_adds_indented_details_and_strips_control_characters():
-    rep = report([finding(evidence="x = '\x1b[31mred\x1b[0m'", fix=Fix(description="Use params", code="q(1)"))])
+    rep = report(
+        [finding(evidence="x = '\x1b[31mred\x1b[0m'", fix=Fix(description="Use params", code="q(1)"))]
+    )
     text = report_to_text(rep, verbose=True)
     assert "\x1b" not in text and "\\x1b[31mred" in text
     assert "    why: User input reaches the query text." in text
