@@ -42,6 +42,9 @@ class GateFailed(RuntimeError):
         )
         self.report = report
 
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
+        return [f"GateFailed: {self}"]
+
 
 def review(
     command: str | Command,
@@ -71,9 +74,14 @@ def review(
         )
     except (FileNotFoundError, ValueError) as error:
         raise ReviewError(str(error)) from error
+    gate_off = overrides.get("fail_on") == "none"  # "--fail-on none" beats [tool.bumba] and defaults
+    if gate_off:
+        overrides["fail_on"] = None
     effective = load_settings(context.root, base).merged(**overrides)
-    if cmd.name == "checkpoint" and effective.fail_on is None and "fail_on" not in overrides:
-        effective = effective.merged(fail_on=Severity.high)
+    if gate_off:
+        effective = effective.model_copy(update={"fail_on": None})
+    elif cmd.name == "checkpoint" and effective.fail_on is None:
+        effective = effective.model_copy(update={"fail_on": Severity.high})
     notes = list(context.notes)
     engine = _choose_engine(effective, notes)
 

@@ -161,9 +161,12 @@ class Store:
         """Newest first: id, command, target, started, duration, engine, total, summary."""
         query = "SELECT id, command, target, started, duration_s, engine, total, summary FROM runs"
         clauses, params = [], []
-        if target is not None:
+        if target is not None and root is not None:
             clauses.append("target_key = ?")
             params.append(target_key(root, target))
+        elif target is not None:  # as the user typed it, whatever the root was
+            clauses.append("target = ?")
+            params.append(target)
         if command is not None:
             clauses.append("command = ?")
             params.append(command)

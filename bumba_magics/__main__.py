@@ -1,0 +1,7 @@
+"""``python -m bumba_magics`` is the ``bumba`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

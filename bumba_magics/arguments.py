@@ -1,0 +1,157 @@
+"""Argument parsing shared by ``%bumba`` and the ``bumba`` CLI, generated from the command catalogue.
+
+argparse gives ``--help`` per command for free; its habit of calling ``sys.exit`` is turned into
+exceptions so a typo in a notebook never exits the kernel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from dataclasses import dataclass
+
+from .commands import Command, catalogue, get_command
+from .findings import Severity
+
+FORMATS = ("text", "json", "sarif", "markdown", "html")
+
+
+class UsageError(ValueError):
+    """Bad arguments: the message says what is wrong (the CLI exits 2, the magic shows it)."""
+
+
+class HelpShown(Exception):
+    """``--help`` was asked for; the help text has already been printed."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print usage and sys.exit(2)
+        raise UsageError(f"{self.prog}: {message}")
+
+    def exit(self, status: int = 0, message: str | None = None) -> None:
+        if message:
+            raise UsageError(message.strip())
+        raise HelpShown()
+
+
+def _severity(value: str) -> Severity | str:
+    if value.lower() in ("none", "never", "off"):
+        return "none"  # an explicit "no gate", distinct from "not given"
+    try:
+        return Severity.parse(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def _add_review_options(parser: argparse.ArgumentParser, command: Command) -> None:
+    parser.add_argument("target", nargs="?", help=f"what to review: {command.needs}")
+    parser.add_argument("--engine", choices=("auto", "offline", "claude"),
+                        help="offline (default via auto) runs the embedded analyzers, no key, no network")
+    parser.add_argument("--severity", type=_severity, metavar="LEVEL",
+                        help="report only findings at or above LEVEL (critical, high, medium, low, info)")
+    parser.add_argument("--fail-on", type=_severity, metavar="LEVEL", dest="fail_on",
+                        help="fail (exit 1 / raise) when a finding reaches LEVEL; 'none' turns the gate off")
+    parser.add_argument("--select", type=_codes, metavar="CODES", help="only these rule codes or prefixes")
+    parser.add_argument("--ignore", type=_codes, metavar="CODES", help="drop these rule codes or prefixes")
+    parser.add_argument("--agent", metavar="NAME|PATH", help="agent definition to use (see 'agents')")
+    parser.add_argument("--no-cache", action="store_true", help="analyze every file again")
+    parser.add_argument("--no-repo", action="store_true",
+                        help="review only the notebook, not the repository it sits in")
+    parser.add_argument("--update-baseline", action="store_true",
+                        help="record this run's findings as the accepted baseline (bumba-baseline.json)")
+    parser.add_argument("-f", "--format", choices=FORMATS, help="output format (CLI: text by default)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the report to FILE (format from --format or the file's extension)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+
+def build_parser(prog: str = "bumba") -> argparse.ArgumentParser:
+    parser = _Parser(prog=prog, description="A backend engineer that reviews your code and notebooks.",
+                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=catalogue_text())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in catalogue():
+        help_text = command.summary + ("" if command.available else f" [unavailable: {command.unavailable_reason}]")
+        p = sub.add_parser(command.name, aliases=list(command.aliases), help=help_text,
+                           description=f"{command.summary}\n\n{command.details}".strip(),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        if command.analyzers or not command.available:
+            _add_review_options(p, command)
+            if not command.available:
+                p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+        elif command.name == "help":
+            p.add_argument("topic", nargs="?", help="a command name")
+        elif command.name == "explain":
+            p.add_argument("rule", help="a rule code, e.g. BMB101 or S608")
+        elif command.name == "history":
+            p.add_argument("target", nargs="?", help="only runs on this target")
+            p.add_argument("--limit", type=int, default=20)
+        elif command.name == "agents":
+            p.add_argument("--project", metavar="DIR", help="project folder to search for .claude/agents")
+    return parser
+
+
+@dataclass
+class Invocation:
+    command: Command
+    args: argparse.Namespace
+
+
+def parse(argv: list[str] | str, prog: str = "bumba") -> Invocation:
+    """Parse a command line (a list, or a string as typed after ``%bumba``)."""
+    if isinstance(argv, str):
+        try:
+            argv = shlex.split(argv)
+        except ValueError as error:
+            raise UsageError(f"cannot split the arguments: {error}") from None
+    parser = build_parser(prog)
+    if not argv or argv[0] in ("-h", "--help"):
+        parser.print_help()
+        raise HelpShown()
+    if not argv[0].startswith("-"):
+        get_command(argv[0])  # unknown command: a "did you mean" rather than argparse's choice list
+    args = parser.parse_args(argv)
+    if args.command is None:
+        raise UsageError("no command given; try 'help'")
+    return Invocation(command=get_command(args.command), args=args)
+
+
+def catalogue_text() -> str:
+    """The catalogue as plain text, for ``--help`` and ``%bumba?``."""
+    lines = ["commands:"]
+    width = max(len(c.name) for c in catalogue()) + 2
+    for command in catalogue():
+        name = command.name + (f" ({', '.join(command.aliases)})" if command.aliases else "")
+        status = "" if command.available else "  [unavailable]"
+        lines.append(f"  {name:<{width + 12}}{command.summary}{status}")
+        lines.append(f"  {'':<{width + 12}}needs: {command.needs}")
+    return "\n".join(lines)
+
+
+def review_overrides(args: argparse.Namespace) -> dict:
+    """The settings a user gave on the command line (None means "not given")."""
+    return {
+        "engine": getattr(args, "engine", None),
+        "min_severity": getattr(args, "severity", None),
+        "fail_on": getattr(args, "fail_on", None),
+        "select": getattr(args, "select", None),
+        "ignore": getattr(args, "ignore", None),
+        "agent": getattr(args, "agent", None),
+        "cache": False if getattr(args, "no_cache", False) else None,
+        "include_repo": False if getattr(args, "no_repo", False) else None,
+    }
+
+
+def format_for(output: str | None, explicit: str | None, default: str = "text") -> str:
+    """An explicit --format wins; otherwise the output file's extension decides."""
+    if explicit:
+        return explicit
+    suffixes = {".json": "json", ".sarif": "sarif", ".md": "markdown", ".html": "html", ".htm": "html"}
+    if output:
+        for suffix, fmt in suffixes.items():
+            if output.lower().endswith(suffix):
+                return fmt
+    return default

@@ -1,0 +1,88 @@
+"""``bumba COMMAND [TARGET] [options]``: the shell / CI front end. Thin: parse, review, render, exit code.
+
+Exit codes: 0 done (gate passed or none), 1 the --fail-on gate failed, 2 usage error (bad arguments,
+missing path, unknown command, unavailable command or engine).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .arguments import HelpShown, UsageError, format_for, parse, review_overrides
+from .commands import CommandUnavailable, UnknownCommand
+from .meta import agents_view, explain_view, help_view, history_view
+from .review import ReviewError, review
+from .settings import SettingsError
+from .store import StoreError
+from .views.export import render, write_report
+
+EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
+
+
+class _StderrProgress:
+    """A progress line on stderr, only when stderr is a terminal (CI logs stay clean)."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int, current: str) -> None:
+        if self.active and total >= 25:
+            sys.stderr.write(f"\r\x1b[Kbumba: {done}/{total} files  {current[-60:]}")
+            sys.stderr.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        invocation = parse(argv, prog="bumba")
+    except HelpShown:
+        return EXIT_OK
+    except (UsageError, UnknownCommand) as error:
+        print(f"bumba: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    command, args = invocation.command, invocation.args
+    try:
+        if command.name == "help":
+            print(help_view(args.topic))
+            return EXIT_OK
+        if command.name == "agents":
+            print(agents_view(args.project))
+            return EXIT_OK
+        if command.name == "explain":
+            print(explain_view(args.rule))
+            return EXIT_OK
+        if command.name == "history":
+            print(history_view(args.target, args.limit))
+            return EXIT_OK
+        progress = None if args.quiet else _StderrProgress()
+        try:
+            report = review(command, args.target or ".", overrides=review_overrides(args), progress=progress,
+                            update_baseline=args.update_baseline)
+        finally:
+            if progress is not None:
+                progress.close()
+    except (ReviewError, CommandUnavailable, SettingsError, StoreError, KeyError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+        print(f"bumba: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    fmt = format_for(args.output, args.format)
+    if args.output:
+        path = write_report(report, args.output, fmt)
+        summary = report.summary
+        print(f"{summary.total} findings ({', '.join(f'{n} {s}' for s, n in summary.by_severity.items() if n) or 'none'})"
+              f"{' — gate ' + summary.gate if summary.gate else ''}")
+        print(f"report: {path}")
+    else:
+        print(render(report, fmt))
+    return EXIT_GATE if report.failed else EXIT_OK
+
+
+if __name__ == "__main__":  # python -m bumba_magics.cli
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""``%bumba`` and ``%%bumba``: the notebook front end. Thin: parse, call ``review``, display, raise.
+
+Errors are raised as IPython ``UsageError`` (a short message, no traceback) so a failing review fails a
+papermill run, and the kernel always survives.
+"""
+
+from __future__ import annotations
+
+import time
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.display import display
+from traitlets import Bool, Enum, Int, Unicode
+
+from .arguments import HelpShown, Invocation, format_for, parse, review_overrides
+from .arguments import UsageError as ArgumentsError
+from .commands import CommandUnavailable, UnknownCommand
+from .findings import Severity
+from .meta import agents_view, explain_view, help_view, history_view
+from .review import GateFailed, ReviewError, review
+from .settings import SettingsError
+from .store import Store, StoreError
+from .views.export import write_report
+
+_SEVERITIES = [s.value for s in Severity]
+
+
+class _ProgressLine:
+    """A one-line progress display that updates in place and disappears when the work is done."""
+
+    MIN_FILES = 25  # small reviews finish before a progress line would be readable
+
+    def __init__(self) -> None:
+        self.handle = None
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int, current: str) -> None:
+        if total < self.MIN_FILES:
+            return
+        width = 30
+        filled = int(width * done / max(total, 1))
+        text = f"bumba: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} files  {current}"
+        bundle = {"text/plain": text}
+        if self.handle is None:
+            self.handle = display(bundle, raw=True, display_id=True)
+        else:
+            self.handle.update(bundle, raw=True)
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.update({"text/plain": ""}, raw=True)
+
+
+@magics_class
+class BumbaMagics(Magics):
+    """Settings for ``%bumba``; change them with ``%config BumbaMagics.<name> = value``.
+
+    Unset settings (None) fall back to ``[tool.bumba]`` in the target's pyproject.toml, then to defaults.
+    """
+
+    engine = Enum(["auto", "offline", "claude"], default_value=None, allow_none=True,
+                  help="Which engine reviews: auto (offline unless an agent is available), offline, claude.").tag(
+        config=True)
+    severity = Enum(_SEVERITIES, default_value=None, allow_none=True,
+                    help="Show only findings at or above this severity.").tag(config=True)
+    fail_on = Enum(_SEVERITIES, default_value=None, allow_none=True,
+                   help="Raise after showing the report when a finding reaches this severity "
+                        "(fails a papermill run).").tag(config=True)
+    agent = Unicode(None, allow_none=True, help="Agent name or path of an agent file.").tag(config=True)
+    store_path = Unicode(None, allow_none=True,
+                         help="SQLite file for run history and caches (default ~/.local/share/bumba/bumba.sqlite, "
+                              "or $BUMBA_STORE).").tag(config=True)
+    max_file_bytes = Int(None, allow_none=True, help="Skip files larger than this.").tag(config=True)
+    include_repo = Bool(None, allow_none=True,
+                        help="A notebook review also reviews the repository the notebook sits in.").tag(config=True)
+    cache = Bool(None, allow_none=True, help="Reuse per-file results for unchanged files.").tag(config=True)
+    show_progress = Bool(True, help="Show a progress line on long reviews.").tag(config=True)
+
+    def __init__(self, shell=None, **kwargs):
+        super().__init__(shell=shell, **kwargs)
+        if shell is not None and self not in shell.configurables:
+            shell.configurables.append(self)  # makes %config BumbaMagics list and set these traits
+        self._store: Store | None = None
+
+    def _get_store(self) -> Store | None:
+        if self._store is None or (self.store_path and str(self._store.path) != self.store_path):
+            self._store = Store(self.store_path or None)
+        return self._store
+
+    @line_cell_magic
+    def bumba(self, line: str, cell: str | None = None):
+        try:
+            invocation = parse(line, prog="%bumba")
+        except HelpShown:
+            return None
+        except (ArgumentsError, UnknownCommand) as error:
+            raise UsageError(str(error)) from None
+        try:
+            return self._dispatch(invocation, cell)
+        except GateFailed:
+            raise
+        except (ReviewError, CommandUnavailable, SettingsError, StoreError, KeyError) as error:
+            message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+            raise UsageError(message) from None
+
+    def _dispatch(self, invocation: Invocation, cell: str | None):
+        command, args = invocation.command, invocation.args
+        if command.name == "help":
+            return help_view(args.topic)
+        if command.name == "agents":
+            return agents_view(args.project)
+        if command.name == "explain":
+            return explain_view(args.rule)
+        if command.name == "history":
+            return history_view(args.target, args.limit, store=self._get_store())
+        if cell is not None and not command.takes_cell:
+            raise UsageError(f"'%%bumba {command.name}' does not take a cell body; use '%bumba {command.name}'")
+
+        overrides = {
+            "engine": self.engine, "min_severity": self.severity, "fail_on": self.fail_on, "agent": self.agent,
+            "max_file_bytes": self.max_file_bytes, "include_repo": self.include_repo, "cache": self.cache,
+        }
+        overrides.update({k: v for k, v in review_overrides(args).items() if v is not None})
+        progress = _ProgressLine() if self.show_progress and not args.quiet else None
+        try:
+            report = review(
+                command, args.target, cell_body=cell if cell and cell.strip() else None,
+                shell=self.shell if cell is None else None,
+                overrides=overrides, store=self._get_store(), progress=progress,
+                update_baseline=args.update_baseline,
+            )
+        finally:
+            if progress is not None:
+                progress.close()
+        if args.output:
+            path = write_report(report, args.output, format_for(args.output, args.format, "html"))
+            report.notes.append(f"report written to {path}")
+        if report.failed:
+            display(report)
+            raise GateFailed(report)
+        return report
+
+
+def _catalogue_doc() -> str:
+    from .arguments import catalogue_text
+
+    return (
+        "Review the notebook, a cell, or a path with a backend engineer's eye.\n\n"
+        "Usage:\n"
+        "  %bumba COMMAND [TARGET] [options]      review TARGET (default: this notebook + its repository)\n"
+        "  %%bumba COMMAND [options]              review the cell body\n"
+        "  report = %bumba scan                   the Report: report.to_dataframe(), report.to_sarif()\n"
+        "  %bumba COMMAND --help                  a command's options\n\n"
+        f"{catalogue_text()}\n\n"
+        "Settings: %config BumbaMagics (engine, severity, fail_on, agent, store_path, max_file_bytes, …)\n"
+        "or [tool.bumba] in pyproject.toml."
+    )
+
+
+BumbaMagics.bumba.__doc__ = _catalogue_doc()
