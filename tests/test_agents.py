@@ -174,6 +174,15 @@ def test_ordinary_text_is_left_unchanged(text):
     assert repair_mojibake(text) == (text, [])
 
 
+def test_crlf_and_control_characters_are_not_reported_as_repairs(tmp_path):
+    path = tmp_path / "win.md"
+    text = agent_text("win", body="Line one\nTab\there \x1b[1mbold\x1b[0m\n").replace("\n", "\r\n")
+    path.write_bytes(text.encode())
+    spec = load_agent(path)
+    assert (spec.name, spec.description, spec.warnings) == ("win", "Reviews things.", [])
+    assert spec.prompt == "Line one\r\nTab\there \x1b[1mbold\x1b[0m\r\n"
+
+
 def test_ordinary_unicode_agent_file_loads_without_warnings(tmp_path):
     body = "Prüfe den Code 🔍 — 日本語も大丈夫。\n"
     spec = load_agent(write_agent(tmp_path, "u.md", agent_text("u", "Réviseur", body=body)))

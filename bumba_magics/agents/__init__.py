@@ -199,12 +199,15 @@ class AgentSpec(BaseModel):
 # --- text: decode and repair ---------------------------------------------------------------------------
 
 # Only the encoding repair: the other ftfy fixes (curly quotes, full-width forms, ligatures, HTML entities,
-# NFC) would rewrite ordinary prompt text that is not broken.
+# NFC, CRLF -> LF, control characters) would rewrite ordinary prompt text that is not broken.
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
     uncurl_quotes=False,
     fix_latin_ligatures=False,
     fix_character_width=False,
+    fix_line_breaks=False,
+    remove_terminal_escapes=False,
+    remove_control_chars=False,
     normalization=None,
     explain=True,
 )
@@ -245,7 +248,7 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
         return text, []
     charsets = sorted({step[1] for plan in plans for step in plan if step[0] == "encode"})
     changed = sum(a != b for a, b in zip(text.splitlines(), line_fixed.splitlines()))
-    if len(plans) == 1:
+    if len(plans) == 1 and charsets:
         (plan,) = plans
         try:
             whole = ftfy.apply_plan(text, list(plan))
