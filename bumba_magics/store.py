@@ -88,11 +88,12 @@ class Store:
         self._local = threading.local()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._transaction() as db:
-                db.executescript(_SCHEMA)
-                db.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-                )
+            db = self._connection()
+            # executescript commits on its own; every statement in the schema is idempotent
+            db.executescript(_SCHEMA)
+            db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"cannot open the bumba store at {self.path}: {error}") from error
 
