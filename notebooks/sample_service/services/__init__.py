@@ -1,0 +1,1 @@
+"""Business rules: pricing, placing and cancelling orders."""
