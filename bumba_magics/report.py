@@ -118,10 +118,10 @@ class Report(BaseModel):
 
         return report_to_html(self)
 
-    def to_text(self) -> str:
+    def to_text(self, verbose: bool = False) -> str:
         from .views.mimebundle import report_to_text
 
-        return report_to_text(self)
+        return report_to_text(self, verbose=verbose)
 
     def to_dataframe(self):
         from .views.dataframe import report_to_dataframe

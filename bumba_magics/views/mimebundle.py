@@ -279,6 +279,17 @@ def report_to_html(report: Report) -> str:
     return "".join(parts)
 
 
+def report_to_html_page(report: Report) -> str:
+    """A standalone HTML document around :func:`report_to_html`, for ``-o report.html``."""
+    title = _esc(f"bumba {report.run.command}: {report.run.target}")
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title></head>\n<body style=\"font-family: system-ui, sans-serif; margin: 2rem;\">"
+        f"{report_to_html(report)}</body></html>\n"
+    )
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Markdown
 # ---------------------------------------------------------------------------------------------------------
