@@ -1,0 +1,352 @@
+"""Collect the files a review reads: a file, a folder (respecting .gitignore / .bumbaignore) or a glob."""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import io
+import os
+import tokenize
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+from .notebook import NOTEBOOK_MAX_BYTES, NotebookError, find_repository_root, notebook_source
+from .source import Context, Source, SourceKind
+
+# Folders no review wants: tool caches, virtualenvs, build output, vendored packages.
+SKIP_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", ".tox", ".nox",
+        ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", "site-packages", ".eggs",
+        ".ipynb_checkpoints",
+    }
+)
+IGNORE_FILES = (".gitignore", ".bumbaignore")
+
+PYTHON_PATTERNS = ("*.py", "*.pyi", "*.pyw")
+NOTEBOOK_PATTERNS = ("*.ipynb",)
+# Files read for the secret scanner and the configuration checks (Dockerfiles, CI, settings).
+CONFIG_PATTERNS = (
+    ".env", ".env.*", "*.env", "*.yaml", "*.yml", "*.toml", "*.ini", "*.cfg", "*.conf", "*.json",
+    "*.properties", "Dockerfile", "Dockerfile.*", "*.dockerfile", "docker-compose*", "*.sh", "*.bash",
+    "*.tf", "*.tfvars", ".npmrc", ".pypirc", ".netrc", "*.pem", "*.key",
+)
+# Plain text: requirements files, and prose where keys get pasted (READMEs, notes).
+TEXT_PATTERNS = ("*.txt", "*.md")
+# Generated files that match the patterns above but hold nothing a person wrote.
+GENERATED_NAMES = ("package-lock.json", "npm-shrinkwrap.json", "*.min.json")
+
+BINARY_SNIFF_BYTES = 8192
+GLOB_CHARACTERS = frozenset("*?[")
+
+
+def kind_for(name: str) -> SourceKind | None:
+    """The Source kind a file name is read as, or None when reviews do not read such files."""
+    if _matches(name, GENERATED_NAMES):
+        return None
+    if _matches(name, PYTHON_PATTERNS):
+        return "python"
+    if _matches(name, NOTEBOOK_PATTERNS):
+        return "notebook"
+    if _matches(name, CONFIG_PATTERNS):
+        return "config"
+    if _matches(name, TEXT_PATTERNS):
+        return "text"
+    return None
+
+
+def _matches(name: str, patterns: Iterable[str]) -> bool:
+    # fnmatchcase: Dockerfile and dockerfile are different names on the systems this runs on
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` in posix form (``../`` when it lies outside the root)."""
+    path, root = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, root)).as_posix()
+
+
+# ---------------------------------------------------------------------------------------------- ignores
+
+
+class IgnoreRules:
+    """.gitignore and .bumbaignore files, each applying to the folder that holds it and below."""
+
+    def __init__(self, top: Path):
+        # ignore files between the repository root and ``top`` apply too: scanning repo/src still skips
+        # what repo/.gitignore excludes
+        self.top = top
+        self._specs: dict[Path, GitIgnoreSpec | None] = {}
+        repository = find_repository_root(top)
+        self.outermost = repository if repository is not None else top
+
+    def spec(self, folder: Path) -> GitIgnoreSpec | None:
+        """The combined rules of the ignore files in ``folder``, read once."""
+        if folder not in self._specs:
+            lines: list[str] = []
+            for name in IGNORE_FILES:
+                try:
+                    lines += (folder / name).read_text(encoding="utf-8", errors="replace").splitlines()
+                except OSError:
+                    continue
+            self._specs[folder] = GitIgnoreSpec.from_lines(lines) if lines else None
+        return self._specs[folder]
+
+    def ancestors(self, folder: Path) -> list[Path]:
+        """The folders whose ignore files govern entries of ``folder``, outermost first."""
+        try:
+            parts = folder.relative_to(self.outermost).parts
+        except ValueError:
+            return [folder]
+        chain = [self.outermost]
+        for part in parts:
+            chain.append(chain[-1] / part)
+        return chain
+
+    def ignored(self, path: Path, is_dir: bool, governing: list[Path]) -> bool:
+        for folder in governing:
+            spec = self.spec(folder)
+            if spec is None:
+                continue
+            relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
+            if spec.match_file(relative):
+                return True
+        return False
+
+    def ignored_anywhere(self, path: Path) -> bool:
+        """Whether ``path`` or any folder above it (up to the outermost ignore root) is excluded."""
+        chain = self.ancestors(path.parent)
+        for depth in range(1, len(chain)):
+            folder = chain[depth]
+            if folder.name in SKIP_DIRS or self.ignored(folder, True, chain[:depth]):
+                return True
+        return self.ignored(path, False, chain)
+
+
+def walk(folder: Path, rules: IgnoreRules, wanted: Callable[[str], bool] = bool) -> Iterator[Path]:
+    """Files under ``folder`` whose name is ``wanted`` and that are not ignored; ignored folders are pruned
+    before they are entered, which is what keeps a large repository fast."""
+    pending = [(folder, rules.ancestors(folder))]
+    while pending:
+        current, governing = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            # symlinked folders are not followed: they loop, or lead out of the project
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIP_DIRS and not rules.ignored(path, True, governing):
+                    pending.append((path, [*governing, path]))
+            elif wanted(entry.name) and entry.is_file() and not rules.ignored(path, False, governing):
+                yield path
+
+
+# ------------------------------------------------------------------------------------------- collecting
+
+
+@dataclass
+class _Collection:
+    root: Path
+    max_file_bytes: int
+    sources: dict[str, Source] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def add(self, path: Path, kind: SourceKind, named: bool) -> None:
+        shown = display_path(path, self.root)
+        if shown in self.sources or shown in self.skipped:
+            return
+        try:
+            source = read_source(path, shown, kind, self.max_file_bytes)
+        except NotebookError as error:
+            if named:
+                raise
+            self.skipped[shown] = f"not a readable notebook: {error.reason}"
+        except SkippedFile as skip:
+            self.skipped[shown] = skip.reason
+        else:
+            self.sources[shown] = source
+
+    def context(self) -> Context:
+        context = Context(root=self.root)
+        context.sources = [self.sources[key] for key in sorted(self.sources)]
+        context.skipped = sorted(self.skipped.items())
+        context.notes = [f"skipped {path}: {reason}" for path, reason in context.skipped]
+        return context
+
+
+class SkippedFile(Exception):
+    """A file left out of the review, with the reason the report shows."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def collect(
+    targets: list[str] | str,
+    root: Path | None = None,
+    *,
+    max_file_bytes: int = 1_000_000,
+    extra_ignores: Iterable[str] = (),
+) -> Context:
+    """The Context for a file, a folder or a glob (or several): readable sources in a stable order."""
+    names = [targets] if isinstance(targets, str) else list(targets)
+    if not names:
+        raise FileNotFoundError("nothing to review: no file, folder or glob given")
+    review_root = Path(os.path.abspath(root or _default_root(names)))
+    extra = GitIgnoreSpec.from_lines(list(extra_ignores)) if extra_ignores else None
+    collection = _Collection(review_root, max_file_bytes)
+    for name in names:
+        for path, kind, named in _expand(name, review_root, root is not None):
+            if extra is not None and not named and extra.match_file(display_path(path, review_root)):
+                continue
+            collection.add(path, kind, named)
+    return collection.context()
+
+
+def _default_root(names: list[str]) -> Path:
+    """The folder itself, a file's folder, or cwd for globs and several targets."""
+    if len(names) == 1 and not _is_glob(names[0]):
+        path = Path(names[0]).expanduser()
+        if path.is_dir():
+            return path
+        if path.exists():
+            return path.parent
+    return Path.cwd()
+
+
+def _is_glob(name: str) -> bool:
+    return not Path(name).exists() and bool(GLOB_CHARACTERS & set(name))
+
+
+def _expand(name: str, root: Path, rooted: bool) -> Iterator[tuple[Path, SourceKind, bool]]:
+    """(file, kind, named explicitly) for one target."""
+    if _is_glob(name):
+        yield from _expand_glob(name, root if rooted else Path.cwd())
+        return
+    path = Path(name).expanduser()
+    if not path.is_absolute() and rooted and not path.exists():
+        path = root / path
+    if path.is_dir():
+        folder = path.resolve()
+        yield from _found(walk(folder, IgnoreRules(folder), _is_reviewed))
+    elif path.exists():
+        yield path.resolve(), kind_for(path.name) or _guess_kind(path), True
+    else:
+        raise FileNotFoundError(f"no such file or folder: {name}")
+
+
+def _expand_glob(pattern: str, base: Path) -> Iterator[tuple[Path, SourceKind, bool]]:
+    # glob's ** does not enter hidden folders (.git, .venv, .tox), which keeps it fast; the ignore rules
+    # then drop what a folder scan would skip
+    matches = sorted(glob.glob(os.path.expanduser(pattern), root_dir=base, recursive=True))
+    if not matches:
+        raise FileNotFoundError(f"no files match {pattern}")
+    rules = IgnoreRules(base.resolve())
+    for match in matches:
+        path = (base / match).resolve()
+        if path.is_dir():
+            found: Iterable[Path] = walk(path, IgnoreRules(path), _is_reviewed)
+        else:
+            found = [path] if _is_reviewed(path.name) and not rules.ignored_anywhere(path) else []
+        yield from _found(found)
+
+
+def _found(paths: Iterable[Path]) -> Iterator[tuple[Path, SourceKind, bool]]:
+    """Files a scan came across (not named by the user), with the kind each is read as."""
+    for path in paths:
+        kind = kind_for(path.name)
+        if kind is not None:
+            yield path, kind, False
+
+
+def _is_reviewed(name: str) -> bool:
+    return kind_for(name) is not None
+
+
+def _guess_kind(path: Path) -> SourceKind:
+    """A file named on the command line with no known suffix: a python script by its shebang, else text."""
+    try:
+        with path.open("rb") as handle:
+            first_line = handle.readline(200)
+    except OSError:
+        return "text"
+    return "python" if first_line.startswith(b"#!") and b"python" in first_line else "text"
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def read_source(path: Path, shown: str, kind: SourceKind, max_file_bytes: int) -> Source:
+    """One file as a Source; SkippedFile says why it is left out, NotebookError for a broken .ipynb."""
+    size = _size(path)
+    if kind == "notebook":
+        if size > NOTEBOOK_MAX_BYTES:
+            limit = _megabytes(NOTEBOOK_MAX_BYTES, "g")
+            raise SkippedFile(f"{_megabytes(size)}, over the {limit} limit for notebooks")
+        source = notebook_source(path, shown)
+        code_bytes = len(source.text.encode())
+        if code_bytes > max_file_bytes:
+            raise SkippedFile(_too_large(code_bytes, max_file_bytes, " of code"))
+        return source
+    if size > max_file_bytes:
+        raise SkippedFile(_too_large(size, max_file_bytes))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SkippedFile(f"cannot be read ({error.strerror or error})") from error
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise SkippedFile("binary file")
+    text = decode_python(data) if kind == "python" else decode_text(data)
+    return Source(path=shown, text=text, kind=kind, abspath=path)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as error:
+        raise SkippedFile(f"cannot be read ({error.strerror or error})") from error
+
+
+def _megabytes(size: int, digits: str = ".1f") -> str:
+    return f"{size / 1_000_000:{digits}} MB" if size >= 100_000 else f"{size / 1000:{digits}} kB"
+
+
+def _too_large(size: int, limit: int, what: str = "") -> str:
+    return (
+        f"{_megabytes(size)}{what}, over the {_megabytes(limit, 'g')} limit: "
+        "raise BumbaMagics.max_file_bytes to include it"
+    )
+
+
+def decode_python(data: bytes) -> str:
+    """Python source honouring its coding cookie (PEP 263) or BOM, as the interpreter would."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:  # an unknown encoding in the cookie, or a BOM that contradicts it
+        raise SkippedFile(f"bad encoding declaration ({error})") from error
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        raise SkippedFile(f"not valid {encoding} text ({_decode_problem(error)})") from error
+
+
+def decode_text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SkippedFile(f"not valid UTF-8 text ({_decode_problem(error)})") from error
+
+
+def _decode_problem(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return f"{error.reason} at byte {error.start}"
+    return str(error)
