@@ -84,6 +84,7 @@ def review(
         effective = effective.model_copy(update={"fail_on": Severity.high})
     notes = list(context.notes)
     engine = _choose_engine(effective, notes)
+    agent = _agent(effective.agent, context.root)
 
     if use_store and store is None:
         try:
@@ -114,7 +115,7 @@ def review(
     report = Report(
         run=RunInfo(
             command=cmd.name, target=context.label or (target or ""), root=str(context.root), engine=engine,
-            engines=[engine], agent=None, duration_s=round(time.monotonic() - started, 3),
+            engines=[engine], agent=agent.name, agent_hash=agent.sha256, duration_s=round(time.monotonic() - started, 3),
             files=len(context.sources), tool_versions=_tool_versions(), git_commit=_git_commit(context.root),
             fail_on=fail_on,
         ),
@@ -141,6 +142,17 @@ def _choose_engine(settings: Settings, notes: list[str]) -> str:
             "the Claude engine is not part of this release; use --engine offline (or auto)"
         )
     return "offline"
+
+
+def _agent(name_or_path: str | None, root: Path):
+    """The agent the run is for, recorded in the report for provenance (the offline engine does not need
+    it to find problems, but a bad --agent must fail the same way whatever the engine)."""
+    from .agents import AgentFileError, AgentNotFound, resolve_agent
+
+    try:
+        return resolve_agent(name_or_path, project_dir=root)
+    except (AgentFileError, AgentNotFound) as error:
+        raise ReviewError(str(error)) from None
 
 
 def write_baseline(path: Path, findings: list[Finding]) -> None:

@@ -98,3 +98,14 @@ def test_report_json_shape(project):
     finding = data["findings"][0]
     assert set(finding) >= {"rule", "severity", "category", "title", "location", "fingerprint"}
     assert set(finding["location"]) >= {"path", "line", "cell"}
+
+
+def test_agent_is_recorded_and_a_bad_agent_is_a_clear_error(project, tmp_path):
+    report = review("scan", str(project))
+    assert report.run.agent == "backend-engineer" and len(report.run.agent_hash) == 64
+    bad = tmp_path / "broken.md"
+    bad.write_text("---\nname: [unclosed\n---\nbody\n")
+    with pytest.raises(ReviewError, match="broken.md"):
+        review("scan", str(project), overrides={"agent": str(bad)})
+    with pytest.raises(ReviewError, match="backend-engineer"):
+        review("scan", str(project), overrides={"agent": "backend-enginer"})
