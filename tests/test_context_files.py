@@ -127,6 +127,20 @@ def test_a_file_target_is_read_even_in_a_skipped_folder(tmp_path: Path) -> None:
     assert paths(context) == ["release.py"]
 
 
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("service.py", "python"), ("stubs.pyi", "python"), ("report.ipynb", "notebook"),
+        (".env.production", "config"), ("prod.env", "config"), ("Dockerfile.dev", "config"),
+        ("docker-compose.override.yml", "config"), ("deploy.sh", "config"), ("id_deploy.pem", "config"),
+        ("README.md", "text"), ("package-lock.json", None), ("bundle.min.json", None),
+        ("dockerfile", None), ("photo.png", None), ("poetry.lock", None),
+    ],
+)
+def test_kind_by_file_name(name: str, kind: str | None) -> None:
+    assert kind_for(name) == kind
+
+
 def test_an_extensionless_script_named_explicitly_is_python_by_its_shebang(tmp_path: Path) -> None:
     script = write(tmp_path / "deploy", "#!/usr/bin/env python3\nimport os\n")
     assert collect(str(script)).sources[0].kind == "python"

@@ -122,6 +122,16 @@ def test_cell_that_does_not_parse_keeps_its_masking_so_the_error_points_at_the_m
     assert error.value.lineno == 2
 
 
+def test_magics_before_an_indentation_error_are_still_masked() -> None:
+    # tokenize gives up on the bad dedent; the lines before it are still searched for IPython syntax
+    text, masked = mask_ipython("%time x = 1\nif x:\n        y = 2\n    z = 3\n")
+    assert masked == {1}
+    assert text.splitlines()[0] == "get_ipython().run_line_magic('time', 'x = 1')"
+    with pytest.raises(IndentationError) as error:
+        ast.parse(text)
+    assert error.value.lineno == 4
+
+
 def test_windows_newlines_and_form_feeds_keep_line_numbers() -> None:
     text, _ = mask_ipython("a = 1\r\n\x0cb = 2\r\nc = '\x0c'\r\n")
     assert text.splitlines() == ["a = 1", "b = 2", "c = ' '"]

@@ -6,6 +6,7 @@ import fnmatch
 import glob
 import io
 import os
+import re
 import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,33 +44,37 @@ BINARY_SNIFF_BYTES = 8192
 GLOB_CHARACTERS = frozenset("*?[")
 
 
+def _name_matcher(patterns: Iterable[str]) -> Callable[[str], re.Match[str] | None]:
+    # one regex per kind: a folder scan asks this for every file name it meets. Case-sensitive, like
+    # fnmatchcase: Dockerfile and dockerfile are different names on the systems this runs on.
+    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns)).match
+
+
+_KIND_MATCHERS: tuple[tuple[SourceKind | None, Callable[[str], re.Match[str] | None]], ...] = (
+    (None, _name_matcher(GENERATED_NAMES)),
+    ("python", _name_matcher(PYTHON_PATTERNS)),
+    ("notebook", _name_matcher(NOTEBOOK_PATTERNS)),
+    ("config", _name_matcher(CONFIG_PATTERNS)),
+    ("text", _name_matcher(TEXT_PATTERNS)),
+)
+
+
 def kind_for(name: str) -> SourceKind | None:
     """The Source kind a file name is read as, or None when reviews do not read such files."""
-    if _matches(name, GENERATED_NAMES):
-        return None
-    if _matches(name, PYTHON_PATTERNS):
-        return "python"
-    if _matches(name, NOTEBOOK_PATTERNS):
-        return "notebook"
-    if _matches(name, CONFIG_PATTERNS):
-        return "config"
-    if _matches(name, TEXT_PATTERNS):
-        return "text"
+    for kind, matches in _KIND_MATCHERS:
+        if matches(name):
+            return kind
     return None
-
-
-def _matches(name: str, patterns: Iterable[str]) -> bool:
-    # fnmatchcase: Dockerfile and dockerfile are different names on the systems this runs on
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
 def display_path(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` in posix form (``../`` when it lies outside the root)."""
-    path, root = Path(os.path.abspath(path)), Path(os.path.abspath(root))
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(path, root)).as_posix()
+    path_text, root_text = os.path.abspath(path), os.path.abspath(root)
+    if path_text.startswith(root_text.rstrip(os.sep) + os.sep):  # the common case, without pathlib's cost
+        relative = path_text[len(root_text.rstrip(os.sep)) + 1 :]
+    else:
+        relative = os.path.relpath(path_text, root_text)
+    return relative.replace(os.sep, "/")
 
 
 # ---------------------------------------------------------------------------------------------- ignores
@@ -140,13 +145,15 @@ def walk(folder: Path, rules: IgnoreRules, wanted: Callable[[str], bool] = bool)
         except OSError:
             continue
         for entry in entries:
-            path = Path(entry.path)
             # symlinked folders are not followed: they loop, or lead out of the project
             if entry.is_dir(follow_symlinks=False):
+                path = Path(entry.path)
                 if entry.name not in SKIP_DIRS and not rules.ignored(path, True, governing):
                     pending.append((path, [*governing, path]))
-            elif wanted(entry.name) and entry.is_file() and not rules.ignored(path, False, governing):
-                yield path
+            elif wanted(entry.name) and entry.is_file():
+                path = Path(entry.path)
+                if not rules.ignored(path, False, governing):
+                    yield path
 
 
 # ------------------------------------------------------------------------------------------- collecting

@@ -123,7 +123,14 @@ def _transform_escaped_lines(lines: list[str]) -> tuple[list[str], set[int]]:
 
 def _transform_first_escape(lines: list[str]) -> tuple[int, list[str]] | None:
     """The earliest IPython statement's 0-based line and the lines after IPython's transform of it."""
-    tokens_by_line = make_tokens_by_line(lines)
+    try:
+        tokens_by_line = make_tokens_by_line(lines)
+    except SyntaxError as error:  # tokenize raises on inconsistent dedents; look at the lines before it
+        stop = (error.lineno or 1) - 1
+        if not 0 < stop < len(lines):
+            return None
+        found = _transform_first_escape(lines[:stop])
+        return None if found is None else (found[0], found[1] + lines[stop:])
     candidates = [found for cls in _TRANSFORMERS.token_transformers if (found := cls.find(tokens_by_line))]
     for transformer in sorted(candidates, key=TokenTransformBase.sortby):
         try:
