@@ -75,7 +75,7 @@ def mask_ipython(cell_source: str) -> tuple[str, set[int]]:
         return "", set()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].startswith("%%"):
-        magic = re.match(r"%%(\w*)", lines[first]).group(1)  # type: ignore[union-attr]
+        magic = lines[first][2:].rstrip().partition(" ")[0]  # the name, as IPython's cell_magic() reads it
         if magic not in PYTHON_BODY_CELL_MAGICS:
             return "\n" * len(lines), set(range(1, len(lines) + 1))
         lines[first] = ""
