@@ -190,3 +190,14 @@ def test_several_targets_are_merged_without_duplicates(tmp_path: Path, monkeypat
     context = collect(["lib", "a.py", "lib/b.py"])
     assert context.root == tmp_path
     assert paths(context) == ["a.py", "lib/b.py"]
+
+
+def test_a_folder_the_repository_ignores_is_reviewed_when_named(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".gitignore").write_text("vendor/\n")
+    (repo / "vendor" / "lib").mkdir(parents=True)
+    (repo / "vendor" / "lib" / "a.py").write_text("x = 1\n")
+    (repo / "main.py").write_text("y = 2\n")
+    assert [s.path for s in collect(str(repo)).sources] == ["main.py"]
+    assert [s.path for s in collect(str(repo / "vendor")).sources] == ["lib/a.py"]

@@ -102,3 +102,8 @@ def test_unknown_analyzer_is_a_note():
     result = run([Source(path="p.py", text="x = 1\n")], analyzers=("no-such-analyzer",))
     assert any("no-such-analyzer" in n for n in result.notes)
     assert "test-exploding" in ANALYZERS
+
+
+def test_line_numbers_ignore_unicode_separators():
+    source = Source(path="a.py", text="x = '\u2028'\nimport pickle\npickle.loads(b)\n")
+    assert source.line_text(3) == "pickle.loads(b)"

@@ -90,6 +90,14 @@ class IgnoreRules:
         self._specs: dict[Path, GitIgnoreSpec | None] = {}
         repository = find_repository_root(top)
         self.outermost = repository if repository is not None else top
+        if self.outermost != top and self._named_folder_is_ignored(top):
+            # the user named a folder the repository ignores (a vendored tree, a download cache): they asked
+            # for it, so only the ignore files inside it apply
+            self.outermost = top
+
+    def _named_folder_is_ignored(self, top: Path) -> bool:
+        chain = self.ancestors(top)
+        return any(self.ignored(chain[depth], True, chain[:depth]) for depth in range(1, len(chain)))
 
     def spec(self, folder: Path) -> GitIgnoreSpec | None:
         """The combined rules of the ignore files in ``folder``, read once."""

@@ -9,12 +9,15 @@ the location a person can go to.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 from ..findings import Location
+
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
 SourceKind = Literal["python", "notebook", "config", "text"]
 
@@ -50,7 +53,9 @@ class Source:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        # only the line breaks Python's tokenizer knows: str.splitlines() also splits on form feeds and
+        # Unicode separators, which would shift line numbers against the AST's
+        return _LINE_BREAKS.split(self.text.removesuffix("\n")) if self.text else []
 
     @property
     def is_python(self) -> bool:
