@@ -24,6 +24,8 @@ from ..analyzers.base import (
     AnalyzerConfig,
     Rule,
     forget_parse,
+    parse_python,
+    register_analyzer,
 )
 from ..context.source import Context, Source
 from ..findings import Category, Finding, Severity
@@ -74,17 +76,34 @@ def _cell_ranges(source: Source) -> dict[int, tuple[int, int]]:
     return ranges
 
 
+@register_analyzer
+class SyntaxAnalyzer(Analyzer):
+    """Code that does not parse, as a finding. A per-file analyzer, so the parse it needs is shared with the
+    other analyzers and its result is cached like theirs."""
+
+    name = "syntax"
+
+    def analyze(self, context: Context, sources: list[Source], config: AnalyzerConfig) -> list[Finding]:
+        findings = []
+        for source in sources:
+            if source.is_python and source.line_map is None:
+                parsed = parse_python(source)
+                if isinstance(parsed, SyntaxError):
+                    findings.append(_syntax_finding(source, parsed, parsed.lineno))
+        return [f for f in findings if f is not None]
+
+
 def isolate_syntax_errors(source: Source) -> tuple[Source, list[Finding]]:
     """Turn code that does not parse into findings. In a notebook, only the broken cells are blanked out
-    (line count kept), so the rest of the notebook is still analyzed."""
+    (line count kept), so the rest of the notebook is still analyzed. Plain files are left to the
+    ``syntax`` analyzer."""
     if not source.is_python:
         return source, []
-    try:
-        ast.parse(source.text)
+    parsed = parse_python(source)  # kept on the source: the analyzers reuse this parse
+    if not isinstance(parsed, SyntaxError):
         return source, []
-    except (SyntaxError, ValueError) as error:
-        if source.line_map is None:
-            return source, [_syntax_finding(source, error, getattr(error, "lineno", None))]
+    if source.line_map is None:
+        return source, [_syntax_finding(source, parsed, parsed.lineno)]
     findings, lines = [], source.text.splitlines(keepends=True)
     for cell, (first, last) in sorted(_cell_ranges(source).items()):
         chunk = "".join(lines[first - 1:last])
@@ -135,11 +154,13 @@ def run_offline(
         else:
             result.notes.append(f"analyzer {name!r} is not available; its checks did not run")
 
+    analyzers.insert(0, SyntaxAnalyzer())
     sources: list[Source] = []
     for source in context.sources:
-        clean, syntax_findings = isolate_syntax_errors(source)
-        sources.append(clean)
-        result.findings.extend(syntax_findings)
+        if source.line_map is not None:  # notebooks and cells: blank broken cells before anyone parses
+            source, syntax_findings = isolate_syntax_errors(source)
+            result.findings.extend(syntax_findings)
+        sources.append(source)
     context = replace(context, sources=sources)
 
     digest = _settings_digest(config)
