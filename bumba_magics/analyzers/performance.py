@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import keyword
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -64,7 +65,8 @@ APPLY_LAMBDA = _rule(
 STRING_BUILDING = _rule(
     "BMB303", "string-concatenation-in-loop", "String built with += inside a loop", Severity.low,
     why="Strings are immutable, so each += copies everything built so far: quadratic. CPython hides this "
-        "for a plain local inside a function (measured 6.9x slower than ''.join on 100k pieces), but not at "
+        "for a plain local inside a function (measured 6.9x slower than ''.join on 100k pieces, reported as "
+        "info), but not at "
         "a notebook cell's top level or for an attribute target, where it measured 2,800x slower, nor when "
         f"prepending (240x on 20k pieces) ({BENCH}).",
     recommendation="Collect the pieces in a list and ''.join(pieces) once, or write them to an io.StringIO.",
@@ -573,15 +575,40 @@ def _initialised_as_text(target: ast.expr, ctx: NodeContext, line: int) -> bool:
 
 
 def _concat_severity(target: ast.expr, ctx: NodeContext, prepend: bool) -> Severity:
-    """Low for a plain local appended to in a function (CPython resizes it in place); medium elsewhere."""
+    """Info for a plain local appended to in a function: CPython resizes it in place, so it stays linear
+    (measured 6.9x slower than join, not thousands). Quadratic everywhere else: medium."""
     if prepend or not isinstance(target, ast.Name) or ctx.function is None:
         return Severity.medium
-    return Severity.low
+    return Severity.info
+
+
+def _accumulates(target: ast.expr, loop: ast.AST) -> bool:
+    """Is ``target`` carried across iterations (an accumulator), rather than a fresh value per item?
+
+    ``name = "_" + name`` after ``name = col.name`` in the same loop, or ``item.label += "!"`` for the loop's
+    own item, grows nothing from one iteration to the next.
+    """
+    if not isinstance(target, ast.Name):
+        return not (_names_in(target) & _loop_variant_names(loop))
+    if isinstance(loop, _FOR) and target.id in _names_in(loop.target):
+        return False
+    body = loop.body if isinstance(loop, (*_FOR, ast.While)) else []
+    for node in _walk_scope(body):
+        if isinstance(node, ast.Assign) and any(target.id in _names_in(t) for t in node.targets):
+            if target.id not in _names_in(node.value):
+                return False  # rebound from scratch on each iteration
+        elif isinstance(node, (*_FOR, ast.With, ast.NamedExpr, ast.AnnAssign)):
+            stored = [node.target] if not isinstance(node, ast.With) else [
+                i.optional_vars for i in node.items if i.optional_vars is not None]
+            if any(target.id in _names_in(t) for t in stored):
+                return False
+    return True
 
 
 @CHECKS.register(GROUP, ast.AugAssign, ast.Assign)
 def check_string_building(node: ast.AugAssign | ast.Assign, ctx: NodeContext) -> Iterator[Finding | None]:
-    if _enclosing_loop(node, ctx) is None:
+    loop = _enclosing_loop(node, ctx)
+    if loop is None:
         return
     if isinstance(node, ast.AugAssign):
         if not isinstance(node.op, ast.Add) or not isinstance(node.target, (ast.Name, ast.Attribute, ast.Subscript)):
@@ -597,7 +624,7 @@ def check_string_building(node: ast.AugAssign | ast.Assign, ctx: NodeContext) ->
             added, prepend = node.value.left, True
         else:
             return
-    if not (_is_text(added) or _initialised_as_text(target, ctx, node.lineno)):
+    if not (_is_text(added) or _initialised_as_text(target, ctx, node.lineno)) or not _accumulates(target, loop):
         return
     title = "String prepended inside a loop" if prepend else STRING_BUILDING.title
     yield ctx.finding(STRING_BUILDING, node, title=title, severity=_concat_severity(target, ctx, prepend))
@@ -634,7 +661,7 @@ _DJANGO_QUERIES = {
     "get", "filter", "exclude", "all", "count", "exists", "first", "last", "values", "values_list",
     "aggregate", "annotate", "get_or_create", "in_bulk", "latest", "earliest",
 }
-_DB_HANDLES = {"session", "db_session", "sess", "cursor", "cur", "conn", "connection", "con", "db", "engine"}
+_DB_HANDLES = {"session", "db_session", "cursor", "cur", "conn", "connection", "con", "db", "engine"}
 _SQLALCHEMY_QUERIES = {"query", "execute", "scalars", "scalar", "get"}
 _EAGER = {"select_related", "prefetch_related", "options", "joinedload", "selectinload", "subqueryload",
           "contains_eager"}
@@ -655,9 +682,16 @@ def _is_db_handle(node: ast.AST) -> bool:
     return name is not None and (name in _DB_HANDLES or name.endswith(("_session", "_cursor", "_conn")))
 
 
+_READ_HELPER = re.compile(r"(get|fetch|find|load|lookup|select|query|read)_\w+")
+
+
 def _is_query_call(node: ast.Call) -> bool:
-    """``Model.objects.get(...)``, ``session.query(...)``, ``session.get(Model, pk)``, ``cursor.execute(...)``."""
+    """``Model.objects.get(...)``, ``session.query(...)``, ``session.get(Model, pk)``, ``cursor.execute(...)``,
+    or a repository helper handed the connection: ``db.get_customer(conn, order.customer_id)``."""
     func = node.func
+    name = _last_name(func)
+    if name and _READ_HELPER.fullmatch(name) and any(_is_db_handle(a) for a in node.args):
+        return True
     if not isinstance(func, ast.Attribute):
         return False
     if func.attr in _DJANGO_QUERIES and isinstance(func.value, ast.Attribute) and func.value.attr == "objects":
@@ -674,6 +708,16 @@ def _is_query_call(node: ast.Call) -> bool:
     return False
 
 
+def _runs_a_different_statement(node: ast.Call, loop: ast.AST) -> bool:
+    """``for stmt in statements: cur.execute(stmt)`` runs a script; N+1 runs one statement with new values."""
+    if not (isinstance(node.func, ast.Attribute) and node.func.attr in ("execute", "scalars", "scalar")):
+        return False
+    statement = node.args[0] if node.args else None
+    return isinstance(statement, (ast.Name, ast.Attribute, ast.Subscript)) and bool(
+        _names_in(statement) & _loop_variant_names(loop)
+    )
+
+
 @CHECKS.register(GROUP, ast.Call)
 def check_query_in_loop(node: ast.Call, ctx: NodeContext) -> Iterator[Finding | None]:
     if not _is_query_call(node):
@@ -684,6 +728,8 @@ def check_query_in_loop(node: ast.Call, ctx: NodeContext) -> Iterator[Finding | 
         return
     iterable = _loop_iterable(loop)
     if iterable is not None and _is_constant_literal(iterable):
+        return
+    if _runs_a_different_statement(node, loop):
         return
     yield ctx.finding(N_PLUS_ONE, node, title=f"{ast.unparse(node.func)}() runs once per iteration")
 
@@ -758,14 +804,15 @@ def check_lazy_relations(node: ast.For | ast.AsyncFor, ctx: NodeContext) -> Iter
 # BMB306 membership against a list
 # ---------------------------------------------------------------------------------------------------------
 
-SMALL_LIST = 8  # constants; measured: an 8-item scan costs ~55 ns, not worth a finding
+SMALL_LIST = 8  # items in a list display; measured: an 8-item scan costs ~55 ns, not worth a finding
 
 
 def _list_valued(node: ast.AST | None) -> bool:
     if node is None:
         return False
     if isinstance(node, ast.List):
-        return not (_is_constant_literal(node) and len(node.elts) <= SMALL_LIST)
+        small = len(node.elts) <= SMALL_LIST and not any(isinstance(e, ast.Starred) for e in node.elts)
+        return not small
     if isinstance(node, ast.ListComp):
         return True
     if isinstance(node, ast.Call):

@@ -154,7 +154,7 @@ def test_string_concatenation_at_cell_level_is_medium():
     assert (finding.location.line, finding.severity) == (3, Severity.medium)
 
 
-def test_string_concatenation_of_a_local_in_a_function_is_low_and_prepending_is_medium():
+def test_string_concatenation_of_a_local_in_a_function_is_info_and_prepending_is_medium():
     found = review(
         """\
         def render(rows):
@@ -167,7 +167,7 @@ def test_string_concatenation_of_a_local_in_a_function_is_low_and_prepending_is_
         """
     )
     assert [(f.rule, f.location.line, f.severity) for f in found] == [
-        ("BMB303", 4, Severity.low), ("BMB303", 6, Severity.medium),
+        ("BMB303", 4, Severity.info), ("BMB303", 6, Severity.medium),
     ]
 
 
@@ -180,6 +180,11 @@ def test_numeric_accumulation_and_concatenation_outside_loops_are_not_flagged():
             items += [x]
         title = "a"
         title += "b"
+        for col in columns:
+            name = col.name
+            if name[0].isdigit():
+                name = "_" + name
+            col.label += "!"
         """,
         "BMB303",
     ) == []
@@ -249,6 +254,17 @@ def test_sqlalchemy_queries_per_iteration_are_flagged():
     ) == [2, 3, 5]
 
 
+def test_repository_helper_handed_the_connection_per_row_is_flagged():
+    code = """\
+    for order in db.list_orders(conn):
+        customer = db.get_customer(conn, order.customer_id)
+        label = get_label(order.customer_id)
+        price = cache.get_price(order.sku)
+    """
+    found = [f for f in review(code) if f.rule == "BMB305"]
+    assert [(f.location.line, f.title) for f in found] == [(2, "db.get_customer() runs once per iteration")]
+
+
 def test_eager_loaded_relations_and_non_queries_are_not_flagged():
     assert hits(
         """\
@@ -262,6 +278,8 @@ def test_eager_loaded_relations_and_non_queries_are_not_flagged():
             session.get(url)  # a requests session, not an ORM one
         for table in ["users", "posts"]:
             cursor.execute(f"drop table {table}")
+        for statement in migration.statements:
+            cursor.execute(statement)
         while True:
             page = cursor.execute("select * from t limit 100").fetchall()
         """,
@@ -281,9 +299,12 @@ def test_membership_against_a_list_in_a_loop_is_flagged():
                 seen.append(row.email)
         def keep(ids: list[int], rows):
             return [r for r in rows if r.id in ids]
+        for key in new:
+            if key not in list(old.keys()) or key in [a, b, c, d, e, f, g, h, i]:
+                pass
         """,
         "BMB306",
-    ) == [3, 6]
+    ) == [3, 6, 8, 8]  # both tests on line 8
 
 
 def test_membership_against_small_constants_sets_and_outside_loops_is_not_flagged():
@@ -293,6 +314,8 @@ def test_membership_against_small_constants_sets_and_outside_loops_is_not_flagge
         methods = ["GET", "HEAD", "OPTIONS"]
         for request in requests:
             if request.method in ["GET", "HEAD"] or request.method in methods:
+                pass
+            if type(request) in [Get, Head, Options]:
                 pass
             if request.user in allowed:
                 pass
