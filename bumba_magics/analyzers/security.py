@@ -154,16 +154,41 @@ def rewrite(source: Source, span: ast.AST, target: ast.AST, replacement: str) ->
     return text.decode(errors="replace")
 
 
-def call_with(call: ast.Call, *, func: str | None = None, set_keywords: dict[str, str] | None = None,
-              drop_keywords: Iterable[str] = (), args: list[str] | None = None) -> str:
-    """Source of ``call`` with keywords set/dropped, the callee or the arguments replaced (for fixes)."""
+def segment(source: Source, node: ast.AST) -> str:
+    """The source text of ``node`` as the user wrote it (quotes, spacing); ast.unparse as a fallback."""
+    start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+    lines = source.lines[start - 1 : end] if start and end else []
+    if not lines or len(lines) != end - start + 1:  # type: ignore[operator]
+        return ast.unparse(node)
+    encoded = [line.encode() for line in lines]
+    if len(encoded) == 1:
+        return encoded[0][node.col_offset : node.end_col_offset].decode(errors="replace")  # type: ignore
+    text = b"\n".join([encoded[0][node.col_offset :], *encoded[1:-1], encoded[-1][: node.end_col_offset]])  # type: ignore
+    return text.decode(errors="replace")
+
+
+def py_str(text: str) -> str:
+    """A Python literal for ``text``, double-quoted when it can be (the common house style)."""
+    literal = repr(text)
+    if literal.startswith("'") and '"' not in text:
+        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal
+
+
+def call_with(source: Source, call: ast.Call, *, func: str | None = None,
+              set_keywords: dict[str, str] | None = None, drop_keywords: Iterable[str] = (),
+              args: list[str] | None = None) -> str:
+    """Source of ``call`` with keywords set/dropped, or the callee or arguments replaced (for fixes).
+
+    Untouched parts keep the user's own text, so a fix differs from the line only where it must.
+    """
     drop = set(drop_keywords) | set(set_keywords or {})
-    new_keywords = [k for k in call.keywords if k.arg not in drop]
-    for name, value in (set_keywords or {}).items():
-        new_keywords.append(ast.keyword(arg=name, value=ast.parse(value, mode="eval").body))
-    new_args = [ast.parse(a, mode="eval").body for a in args] if args is not None else call.args
-    new_func = ast.parse(func, mode="eval").body if func else call.func
-    return ast.unparse(ast.Call(func=new_func, args=new_args, keywords=new_keywords))
+    parts = list(args) if args is not None else [segment(source, a) for a in call.args]
+    for kw in call.keywords:
+        if kw.arg not in drop:
+            parts.append(segment(source, kw) if kw.arg else f"**{segment(source, kw.value)}")
+    parts += [f"{name}={value}" for name, value in (set_keywords or {}).items()]
+    return f"{func or segment(source, call.func)}({', '.join(parts)})"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -598,12 +623,12 @@ def _parameterised_fix(ctx: NodeContext, call: ast.Call, query: ast.expr, built:
             "so check the value against an allow-list of known names (or quote it with the driver)."
         ))
     sql, values = rebuilt
-    params = ast.unparse(ast.Tuple(elts=values, ctx=ast.Load()))
+    params = "(" + ", ".join(segment(ctx.source, v) for v in values) + ("," if len(values) == 1 else "") + ")"
     if name.startswith("read_sql"):
-        new_call = call_with(call, args=[repr(sql), *(ast.unparse(a) for a in call.args[1:])],
+        new_call = call_with(ctx.source, call, args=[py_str(sql), *(segment(ctx.source, a) for a in call.args[1:])],
                              set_keywords={"params": params})
     else:
-        new_call = call_with(call, args=[repr(sql), params])
+        new_call = call_with(ctx.source, call, args=[py_str(sql), params])
     code = rewrite(ctx.source, call, call, new_call)
     return Fix(description="Bind the values as parameters; the SQL text stays constant.", code=code)
 
@@ -710,7 +735,7 @@ def check_jinja_environment(node: ast.Call, ctx: NodeContext) -> Findings:
     if value is None and has_double_star(node):
         return
     if value is None or is_const(value, False):
-        code = rewrite(ctx.source, node, node, call_with(node, set_keywords={"autoescape": "select_autoescape()"}))
+        code = rewrite(ctx.source, node, node, call_with(ctx.source, node, set_keywords={"autoescape": "select_autoescape()"}))
         yield ctx.finding(
             AUTOESCAPE_OFF, node,
             title="jinja2 Environment renders HTML without autoescaping"
@@ -733,7 +758,7 @@ def check_jinja_template(node: ast.Call, ctx: NodeContext) -> Findings:
             return
     value = keyword_value(node, "autoescape")
     if (value is None and not has_double_star(node)) or is_const(value, False):
-        code = rewrite(ctx.source, node, node, call_with(node, set_keywords={"autoescape": "True"}))
+        code = rewrite(ctx.source, node, node, call_with(ctx.source, node, set_keywords={"autoescape": "True"}))
         yield ctx.finding(
             AUTOESCAPE_OFF, node, title="jinja2 Template() renders without autoescaping",
             fix=Fix(description="Pass autoescape=True, or load templates from an Environment with "
@@ -912,7 +937,7 @@ def check_password_hash(node: ast.Call, ctx: NodeContext) -> Findings:
         return
     secret = _password_like(data)
     if secret is not None:
-        code = rewrite(ctx.source, node, node, _KDF_FIX.format(data=ast.unparse(data)))
+        code = rewrite(ctx.source, node, node, _KDF_FIX.format(data=segment(ctx.source, data)))
         yield ctx.finding(
             WEAK_PASSWORD_HASH, node, title=f"`{secret}` is hashed with {algorithm}, a fast hash",
             fix=Fix(description="Derive the stored value with a salted, slow KDF (then store salt and "
@@ -933,7 +958,7 @@ def check_password_hash_update(node: ast.Call, ctx: NodeContext) -> Findings:
             yield ctx.finding(
                 WEAK_PASSWORD_HASH, node, title=f"`{secret}` is fed to a {algorithm} hash object",
                 fix=Fix(description="Replace the hash object with a password KDF: " + _KDF_FIX.format(
-                    data=ast.unparse(node.args[0]))),
+                    data=segment(ctx.source, node.args[0]))),
             )
             return
 
@@ -1110,7 +1135,7 @@ def _check_yaml(node: ast.Call, name: str, ctx: NodeContext) -> Findings:
     data = argument(node, 0, "stream")
     safe_name = "safe_load_all" if name.endswith("_all") else "safe_load"
     fix = Fix(description=f"yaml.{safe_name} builds only plain data (dicts, lists, strings, numbers).",
-              code=rewrite(ctx.source, node, node, f"yaml.{safe_name}({ast.unparse(data)})") if data else None)
+              code=rewrite(ctx.source, node, node, f"yaml.{safe_name}({segment(ctx.source, data)})") if data else None)
     if name in ("unsafe_load", "unsafe_load_all", "full_load", "full_load_all"):
         yield ctx.finding(UNSAFE_DESERIALISATION, node, title=f"yaml.{name}() can build arbitrary Python objects",
                           fix=fix)
@@ -1135,7 +1160,7 @@ def _check_torch_load(node: ast.Call, ctx: NodeContext) -> Findings:
     if weights_only is None:
         if has_double_star(node):
             return
-        code = rewrite(ctx.source, node, node, call_with(node, set_keywords={"weights_only": "True"}))
+        code = rewrite(ctx.source, node, node, call_with(ctx.source, node, set_keywords={"weights_only": "True"}))
         yield ctx.finding(
             UNSAFE_DESERIALISATION, node, severity=Severity.medium,
             title="torch.load() without weights_only=True unpickles the checkpoint on torch < 2.6",
@@ -1214,17 +1239,17 @@ def _argv_fix(ctx: NodeContext, node: ast.Call, built: Built, qualname: str) -> 
             if _SHELL_META.search(piece) or (piece[:1].strip() and glued):
                 return advice
             words = piece.split()
-            argv.extend(repr(w) for w in words)
+            argv.extend(py_str(w) for w in words)
             glued = bool(piece) and not piece[-1:].isspace()
         else:
             if glued and argv:
                 return advice
-            argv.append(ast.unparse(piece))
+            argv.append(segment(ctx.source, piece))
             glued = True
     if not argv:
         return advice
     if qualname.startswith("subprocess.") and "Popen" not in qualname:
-        new_call = call_with(node, args=[f"[{', '.join(argv)}]"], drop_keywords={"shell"})
+        new_call = call_with(ctx.source, node, args=[f"[{', '.join(argv)}]"], drop_keywords={"shell"})
     else:
         new_call = f"subprocess.run([{', '.join(argv)}], check=True)"
     return Fix(description="Run the program with an argument list; no shell parses the values.",
@@ -1264,7 +1289,7 @@ def check_eval(node: ast.Call, ctx: NodeContext) -> Findings:
     title = f"{name}() runs " + ("input data" if from_input else "a variable value") + " as Python code"
     fix = None
     if name == "eval":
-        replacement = f"ast.literal_eval({ast.unparse(code)})"
+        replacement = f"ast.literal_eval({segment(ctx.source, code)})"
         fix = Fix(description="If the value is a Python literal (numbers, strings, lists, dicts), parse it.",
                   code=rewrite(ctx.source, node, node, replacement))
     yield ctx.finding(EVAL_INPUT, node, title=title, fix=fix)
@@ -1355,7 +1380,7 @@ def check_random_secret(node: ast.Call, ctx: NodeContext) -> Findings:
     replacement = _SECRETS_REPLACEMENTS.get(function)
     code = None
     if replacement:
-        code = rewrite(ctx.source, node, node, call_with(node, func=replacement))
+        code = rewrite(ctx.source, node, node, call_with(ctx.source, node, func=replacement))
     yield ctx.finding(
         PREDICTABLE_SECRET, node, title=f"random.{function}() generates `{receiver}`, which must be unpredictable",
         fix=Fix(description=f"Use the secrets module ({replacement or 'secrets.token_urlsafe(32)'}).", code=code),
@@ -1374,8 +1399,8 @@ CORS_WILDCARD_CREDENTIALS = _rule(
     "List the origins that may call the API (`origins=[\"https://app.example.com\"]`) or drop credentials "
     "for public endpoints.",
     ("CWE-942", "CWE-346", "A05:2021-Security Misconfiguration"), (),
-    'CORS(app, supports_credentials=True)',
-    'CORS(app, origins=["https://app.example.com"], supports_credentials=True)',
+    'from flask_cors import CORS\nCORS(app, supports_credentials=True)',
+    'from flask_cors import CORS\nCORS(app, origins=["https://app.example.com"], supports_credentials=True)',
 )
 
 _WILDCARD_REGEXES = {".*", ".+", "^.*$", "^.+$", "*", "https?://.*", "^https?://.*$"}
@@ -1387,7 +1412,7 @@ def _is_wildcard(node: ast.AST | None) -> bool:
 
 def _cors_fix(ctx: NodeContext, node: ast.Call, keyword_name: str) -> Fix:
     code = rewrite(ctx.source, node, node, call_with(
-        node, set_keywords={keyword_name: '["https://app.example.com"]'}, drop_keywords={"resources"}
+        ctx.source, node, set_keywords={keyword_name: '["https://app.example.com"]'}, drop_keywords={"resources"}
         if keyword_name == "origins" else {"allow_origin_regex"}))
     return Fix(description="Name the origins allowed to send credentialed requests.", code=code)
 
