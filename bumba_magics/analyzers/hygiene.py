@@ -348,7 +348,9 @@ class _NameEvents(ast.NodeVisitor):
                 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2])):
             return
         magic, line = node.args[0].value, node.args[1].value  # type: ignore[attr-defined]
-        if magic in _WILDCARD_MAGICS:
+        if magic == "time":
+            self._timed_statement(line, node)
+        elif magic in _WILDCARD_MAGICS:
             self.wildcard()
         elif magic == "store":
             try:
@@ -361,6 +363,20 @@ class _NameEvents(ast.NodeVisitor):
                     self.wildcard()
                 for name in names:
                     self.bind(name)
+
+
+    def _timed_statement(self, statement: str, call: ast.Call) -> None:
+        """``%time frame = load()`` runs its statement in the user namespace: it binds ``frame``."""
+        try:
+            tree = ast.parse(statement)
+        except SyntaxError:
+            return
+        start = len(self.names.events)
+        for stmt in tree.body:
+            self.visit(stmt)
+        for event in self.names.events[start:]:
+            if isinstance(event, Use):  # the statement's own positions mean nothing in the cell
+                event.line, event.column = call.lineno, call.col_offset
 
 
 def _cell_magic_bindings(cell: Cell) -> set[str]:

@@ -125,6 +125,18 @@ def test_names_restored_by_magics_or_star_imports_are_not_reported():
     assert where(review(source), "BMB502") == []
 
 
+def test_time_magic_statements_bind_and_use_names():
+    source = notebook(
+        ("get_ipython().run_line_magic('time', 'frame = load(rows)')\n", 1),  # what `%time ...` becomes
+        ("print(frame)\n", 2),
+        ("frame = None\nrows = []\n", 3),
+    )
+    found = [f for f in review(source) if f.rule == "BMB502"]
+    assert [(f.location.cell, f.location.line, f.title) for f in found] == [
+        (1, 1, "`rows` is used before cell 3, the cell that defines it"),
+    ]
+
+
 def test_a_cell_that_does_not_parse_hides_nothing_else():
     source = notebook(
         ("print(a)\n", 1),
