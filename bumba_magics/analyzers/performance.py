@@ -163,7 +163,8 @@ BLOCKING_HTTP = _rule(
 
 _FOR = (ast.For, ast.AsyncFor)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)  # bodies run when called, not in place
+_SCOPES = (*_DEFERRED, ast.ClassDef)
 
 
 def _enclosing_loop(node: ast.AST, ctx: NodeContext) -> ast.AST | None:
@@ -175,7 +176,7 @@ def _enclosing_loop(node: ast.AST, ctx: NodeContext) -> ast.AST | None:
     chain = [*ctx.parents, node]
     for i in range(len(chain) - 2, -1, -1):
         parent, child = chain[i], chain[i + 1]
-        if isinstance(parent, _SCOPES[:3]):
+        if isinstance(parent, _DEFERRED):
             return None
         if isinstance(parent, _FOR) and any(child is stmt for stmt in parent.body):
             return parent
