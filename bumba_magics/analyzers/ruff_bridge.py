@@ -297,17 +297,17 @@ def fix_from(result: dict, source: Source) -> Fix | None:
     if applied is None:
         return Fix(description=description)
     first, last, new_lines = applied
-    flagged_first = result["location"]["row"]
-    flagged_last = (result.get("end_location") or result["location"])["row"]
-    code = "\n".join(new_lines) if flagged_first <= first and last <= flagged_last else None
+    lines = source.lines
+    flagged_first = (result.get("location") or {}).get("row") or first
+    flagged_last = (result.get("end_location") or {}).get("row") or flagged_first
+    code = None
+    if flagged_first <= first and last <= flagged_last:  # the fix stays within the flagged lines
+        code = "\n".join(lines[flagged_first - 1:first - 1] + new_lines + lines[last:flagged_last])
     patch = None
     if source.line_map is None and source.abspath is not None:  # a diff only helps for a file one can patch
-        old = source.lines
-        new = old[: first - 1] + new_lines + old[last:]
-        patch = "".join(
-            line + "\n" if not line.endswith("\n") else line
-            for line in difflib.unified_diff(old, new, f"a/{source.path}", f"b/{source.path}", lineterm="")
-        )
+        new = lines[: first - 1] + new_lines + lines[last:]
+        diff = difflib.unified_diff(lines, new, f"a/{source.path}", f"b/{source.path}", lineterm="")
+        patch = "".join(line + "\n" for line in diff)
     return Fix(description=description, code=code, patch=patch or None)
 
 

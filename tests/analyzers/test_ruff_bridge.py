@@ -324,3 +324,11 @@ def test_ruff_version_and_docs() -> None:
     markdown = explain_ruff_rule("S608")
     assert markdown is not None and "hardcoded-sql-expression" in markdown
     assert explain_ruff_rule("QQ999") is None
+
+
+def test_fix_for_a_cell_body_is_code_only(tmp_path: Path) -> None:
+    """No file to patch: the fix is the replacement for the flagged line."""
+    code = "for key, value in {}.items():\n    print(key)\n"
+    [finding] = [f for f in scan(code, tmp_path, on_disk=False) if f.rule == "PERF102"]
+    assert finding.fix is not None and finding.fix.patch is None
+    assert finding.fix.code == "for key in {}.keys():"
