@@ -82,3 +82,28 @@ def test_html_report_escapes(svc, tmp_path):
     assert bumba("scan", str(svc), "-o", str(target)).returncode == 0
     page = target.read_text()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_bad_files_are_skipped_with_notes_never_a_crash(tmp_path):
+    messy = tmp_path / "messy"
+    messy.mkdir()
+    (messy / "broken.ipynb").write_text("{ this is not json")
+    (messy / "blob.py").write_bytes(b"\x00\x01binary\x00" * 100)
+    (messy / "huge.py").write_text("x = 1\n" * 900_000)  # ~5 MB
+    (messy / "latin.txt").write_bytes("café = 'crème'\n".encode("latin-1"))
+    (messy / "bad_syntax.py").write_text("def f(:\n")
+    (messy / "ok.py").write_text(PICKLE)
+    out = bumba("scan", str(messy), "-f", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    notes = "\n".join(data["notes"])
+    for name in ("broken.ipynb", "blob.py", "huge.py", "latin.txt"):
+        assert name in notes
+    rules = {(f["rule"], f["location"]["path"]) for f in data["findings"]}
+    assert ("BMB901", "bad_syntax.py") in rules and ("BMB106", "ok.py") in rules
+
+
+def test_a_malformed_notebook_named_explicitly_is_a_clear_error(tmp_path):
+    (tmp_path / "broken.ipynb").write_text("{ this is not json")
+    out = bumba("scan", str(tmp_path / "broken.ipynb"))
+    assert out.returncode == 2 and "broken.ipynb" in out.stderr and "Traceback" not in out.stderr
