@@ -107,3 +107,11 @@ def test_unknown_analyzer_is_a_note():
 def test_line_numbers_ignore_unicode_separators():
     source = Source(path="a.py", text="x = '\u2028'\nimport pickle\npickle.loads(b)\n")
     assert source.line_text(3) == "pickle.loads(b)"
+
+
+def test_secrets_quoted_by_any_analyzer_are_masked():
+    key = "v97ZTgD5WHly7hkT" + "HjhxUx4EFcpnJKcKYBsJtjlm"
+    text = f'import pickle\nAWS_SECRET_ACCESS_KEY = "{key}"; data = pickle.loads(b)\n'
+    result = run([Source(path="s.py", text=text)], analyzers=("security", "ruff"))
+    assert any(f.rule == "BMB106" for f in result.findings)
+    assert all(key not in f.model_dump_json() for f in result.findings)

@@ -237,8 +237,28 @@ def postprocess(findings: list[Finding], sources: list[Source], config: Analyzer
             continue
         if is_suppressed_inline(f, by_path.get(f.location.path or "")):
             continue
-        kept.append(f)
+        kept.append(_masked(f))
     return kept
+
+
+def _masked(finding: Finding) -> Finding:
+    """Evidence and fixes quote source lines, and a line flagged for one reason may hold a secret: mask
+    every secret in what a finding quotes, whichever analyzer produced it."""
+    from ..analyzers.secrets import mask_secrets
+
+    update: dict = {}
+    if finding.evidence:
+        masked = mask_secrets(finding.evidence, python=True)
+        if masked != finding.evidence:
+            update["evidence"] = masked
+    if finding.fix is not None and (finding.fix.code or finding.fix.patch):
+        fix_update = {
+            key: mask_secrets(value, python=True)
+            for key in ("code", "patch") if (value := getattr(finding.fix, key))
+        }
+        if any(getattr(finding.fix, k) != v for k, v in fix_update.items()):
+            update["fix"] = finding.fix.model_copy(update=fix_update)
+    return finding.model_copy(update=update) if update else finding
 
 
 def _place(finding: Finding) -> tuple:
