@@ -407,8 +407,8 @@ def built_string(node: ast.expr, is_safe: Callable[[ast.expr], bool]) -> Built |
 
 
 _PLACEHOLDER_ELEMENTS = ("?", "%s", "%(", ":")
-_SQL_SANITISERS = {
-    "int", "float", "len", "bool", "quote_name", "quote_ident", "quote_identifier", "escape_string",
+_SQL_SANITISERS = {  # calls whose result cannot carry SQL syntax: numbers, or values quoted by the driver
+    "int", "float", "len", "bool", "min", "max", "abs", "round", "quote_name", "quote_ident", "quote_identifier", "escape_string",
     "quote_name_unless_alias", "literal", "Identifier", "escape_identifier", "identifier_converter",
 }
 _SHELL_SANITISERS = {"int", "float", "len", "bool", "quote", "escape"}

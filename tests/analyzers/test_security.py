@@ -156,6 +156,7 @@ def test_sql_text_and_read_sql_are_sinks():
         'marks = ", ".join("?" * len(ids))\ncur.execute(f"SELECT * FROM t WHERE id IN ({marks})", ids)',
         'cur.execute("SELECT * FROM %s" % connection.ops.quote_name(table))',
         'cur.execute(f"SELECT * FROM t LIMIT {int(limit)}")',
+        'conn.execute(f"PRAGMA busy_timeout={min(remaining_ms, 500)}")',
         'query = "SELECT * FROM users WHERE id = %s"\ncur.execute(query, (uid,))',
         'executor.execute(f"{job} --now")',  # not SQL, not a database object
     ],
