@@ -686,23 +686,42 @@ MIN_SECRET_LENGTH = 8
 def _classify_assignment(text: str, match: re.Match[str], python: bool) -> list[SecretMatch]:
     group = "dq" if match.group("dq") is not None else "sq" if match.group("sq") is not None else "bare"
     start, end = match.span(group)
-    value = text[start:end]
-    if len(value) >= MIN_KNOWN_LENGTH:
+    if end - start >= MIN_KNOWN_LENGTH:
         known = _known_format_inside(text, start, end)
         if known:
             return known
-    if len(value) < MIN_SECRET_LENGTH and not match.group("tail").upper().endswith("KEY"):
+    if end - start < MIN_SECRET_LENGTH and not match.group("tail").upper().endswith("KEY"):
         return []  # cheap exit first: only a framework SECRET_KEY is reported when short
-    if not _is_assignment_context(match, text, group != "bare", python, end):
+    name_begin = _name_begin(text, match.start("keyword"))
+    inline = group == "bare" and _is_inline_parameter(text, name_begin, match.group("operator"))
+    if inline and "&" in text[start:end]:
+        end = text.index("&", start, end)  # ?access_token=…&page=2
+    if not inline and not _is_assignment_context(match, text, group != "bare", python, end):
         return []
+    value = text[start:end]
     if "f" in (match.group("prefix") or "").lower() and "{" in value:
         return []
-    name = _assigned_name(text, match.start("keyword"), match.end("tail"))
+    name = text[name_begin:match.end("tail")].strip(".-")
     spec = _assignment_rule(name, value)
     if spec is None:
         return []
     rule, kind = spec
     return [SecretMatch(start, end, kind, rule.code, 0, rule.severity, name, _is_example(value))]
+
+
+def _name_begin(text: str, keyword_start: int) -> int:
+    begin = keyword_start
+    while begin > 0 and text[begin - 1] in _NAME_CHARS:
+        begin -= 1
+    return begin
+
+
+def _is_inline_parameter(text: str, name_begin: int, operator: str) -> bool:
+    """``?access_token=…`` in a URL or ``--password=…`` on a command line: an unquoted value inside a line
+    (and inside a Python string), not an assignment statement."""
+    if operator != "=":
+        return False
+    return (name_begin > 0 and text[name_begin - 1] in "?&") or text.startswith("--", name_begin)
 
 
 def _known_format_inside(text: str, start: int, end: int) -> list[SecretMatch]:
@@ -712,13 +731,6 @@ def _known_format_inside(text: str, start: int, end: int) -> list[SecretMatch]:
         index = int((inner.lastgroup or "f0")[1:])
         found.extend(_classify_format(text, inner, _FORMATS[index], index))
     return found
-
-
-def _assigned_name(text: str, keyword_start: int, tail_end: int) -> str:
-    begin = keyword_start
-    while begin > 0 and text[begin - 1] in _NAME_CHARS:
-        begin -= 1
-    return text[begin:tail_end].strip(".-")
 
 
 def _is_assignment_context(

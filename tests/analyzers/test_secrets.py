@@ -116,6 +116,12 @@ POSITIVES = [
     ("BMB230", "secret-assignment", f"DB_PASSWORD={GENERIC}", GENERIC, Severity.high, "config"),
     ("BMB230", "secret-assignment", f"  password: '{GENERIC}'", GENERIC, Severity.high, "config"),
     ("BMB230", "secret-assignment", f"ENV API_TOKEN {GENERIC}", GENERIC, Severity.high, "config"),
+    ("BMB230", "secret-assignment", f'r = requests.get("https://api.acme.io/v1?access_token={GENERIC}&page=2")',
+     GENERIC, Severity.high, "python"),
+    ("BMB230", "secret-assignment", f"mysqldump --password={GENERIC} app > dump.sql", GENERIC, Severity.high,
+     "text"),
+    ("BMB230", "secret-assignment", f'def connect(password: str = "{GENERIC}"): ...', GENERIC, Severity.high,
+     "python"),
     ("BMB231", "framework-secret-key", f'SECRET_KEY = "{DJANGO_KEY}"', DJANGO_KEY, Severity.high, "python"),
     ("BMB231", "framework-secret-key", 'app.secret_key = "dev"', "dev", Severity.high, "python"),
 ]
@@ -175,6 +181,8 @@ NEGATIVES = [
     ("BMB230", 'secret = "reset_password_done"', "python"),
     ("BMB230", 'label = "Enter your password and token"', "python"),
     ("BMB230", 'if password == "Xk9$mP2qLw8vN4Rt": pass', "python"),
+    ("BMB230", 'url = "https://api.acme.io/v1?access_token=${TOKEN}&page=2"', "python"),
+    ("BMB230", "the access token expires after an hour", "text"),
     ("BMB231", 'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]', "python"),
     ("BMB231", "SECRET_KEY = '{{ cookiecutter.secret_key }}'", "python"),
 ]
