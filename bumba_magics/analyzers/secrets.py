@@ -10,9 +10,9 @@ Anthropic keys. Known formats are a short, stable list; one combined compiled re
 assignments of high-entropy strings to secret-looking names.
 
 Speed: Python's ``re`` tries every alternative of a big alternation at every position (about 6 MB/s here),
-so the combined regex only runs on the lines that can match: a few ``bytes.find`` passes over a lower-cased
-copy (about 1.5 GB/s each) for the literals every pattern contains (``akia``, ``ghp_``, ``password`` …)
-pick those lines first.
+so the combined regex is only tried, anchored, where a match can start: a few ``bytes.find`` passes over a
+lower-cased copy (about 1.5 GB/s each) for the literals the patterns contain (``akia``, ``ghp_``,
+``password`` …) find those positions. Django's 2,858 files (18.5 MB) take about 0.3 s of CPU.
 
 Decisions a reader may want to argue with, kept in one place:
 - Documented example keys (``AKIAIOSFODNN7EXAMPLE``, runs like ``xxxxxxxx``) are found, marked ``example``,
@@ -450,7 +450,7 @@ _ASSIGNMENT = (
 ).format(keywords="|".join(_case_insensitive(k) for k in _NAME_KEYWORDS))
 
 
-def _compile() -> re.Pattern[str]:
+def _compile(*, assignments: bool) -> re.Pattern[str]:
     """One regex for every format. Each alternative ends in an empty marker group, ``m.lastgroup`` names it:
     with the group at the end (not around the alternative) every alternative still starts with a literal,
     which lets ``re`` reject it after one character."""
@@ -458,15 +458,13 @@ def _compile() -> re.Pattern[str]:
     for index, spec in enumerate(_FORMATS):
         pattern = spec.pattern.replace("(?P<value>", f"(?P<v{index}>").replace("(?P<host>", f"(?P<h{index}>")
         alternatives.append(f"{pattern}(?P<f{index}>)")
-    alternatives.append(f"{_ASSIGNMENT}(?P<assign>)")
+    if assignments:
+        alternatives.append(f"{_ASSIGNMENT}(?P<assign>)")
     return re.compile("|".join(alternatives))
 
 
-_COMBINED = _compile()
-_KNOWN_ONLY = re.compile("|".join(
-    spec.pattern.replace("(?P<value>", f"(?P<v{i}>").replace("(?P<host>", f"(?P<h{i}>") + f"(?P<f{i}>)"
-    for i, spec in enumerate(_FORMATS)
-))
+_COMBINED = _compile(assignments=True)
+_KNOWN_ONLY = _compile(assignments=False)  # for the value of an assignment: api_key = "AKIA…"
 
 # ---------------------------------------------------------------------------------------------------------
 # The prefilter: which lines can hold a match at all
