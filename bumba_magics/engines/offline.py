@@ -48,11 +48,17 @@ SYNTAX_ERROR = RULES.add(Rule(
 
 Progress = Callable[[int, int, str], None]  # (done, total, current path)
 
+_MODULE_OF = {"ruff": "ruff_bridge"}  # analyzer name -> module, where they differ
 
-def load_builtin_analyzers() -> list[str]:
-    """Import every built-in analyzer module; returns messages for the ones that could not load."""
+
+def load_builtin_analyzers(names: tuple[str, ...] | None = None) -> list[str]:
+    """Import the built-in analyzer modules behind ``names`` (all when None); returns messages for the ones
+    that could not load. Importing only what a command needs keeps a small review's start-up short."""
     problems = []
-    for name in BUILTIN_ANALYZER_MODULES:
+    modules = BUILTIN_ANALYZER_MODULES if names is None else [_MODULE_OF.get(n, n) for n in names]
+    for name in modules:
+        if name not in BUILTIN_ANALYZER_MODULES:
+            continue  # a third-party analyzer, registered by its own import
         try:
             importlib.import_module(f"..analyzers.{name}", __package__)
         except ImportError as error:  # an optional analyzer's dependency is missing
@@ -146,7 +152,7 @@ def run_offline(
     store: Store | None = None,
     progress: Progress | None = None,
 ) -> EngineResult:
-    result = EngineResult(notes=load_builtin_analyzers())
+    result = EngineResult(notes=load_builtin_analyzers(analyzer_names))
     analyzers: list[Analyzer] = []
     for name in analyzer_names:
         if name in ANALYZERS:
