@@ -10,7 +10,7 @@ import argparse
 import shlex
 from dataclasses import dataclass
 
-from .commands import Command, catalogue, get_command
+from .commands import Command, catalogue, get_command, load_hook
 from .findings import Severity
 
 FORMATS = ("text", "json", "sarif", "markdown", "html")
@@ -47,6 +47,11 @@ def _codes(value: str) -> list[str]:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
 
 
+def add_review_options(parser: argparse.ArgumentParser, command: Command) -> None:
+    """The options every review command shares; a command's own ``arguments`` hook may call this first."""
+    _add_review_options(parser, command)
+
+
 def _add_review_options(parser: argparse.ArgumentParser, command: Command) -> None:
     parser.add_argument("target", nargs="?", help=f"what to review: {command.needs}")
     parser.add_argument("--engine", choices=("auto", "offline", "claude"),
@@ -78,7 +83,9 @@ def build_parser(prog: str = "bumba") -> argparse.ArgumentParser:
         p = sub.add_parser(command.name, aliases=list(command.aliases), help=help_text,
                            description=f"{command.summary}\n\n{command.details}".strip(),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        if command.analyzers or not command.available:
+        if command.arguments:
+            load_hook(command.arguments)(p)
+        elif command.analyzers or command.runner or not command.available:
             _add_review_options(p, command)
             if not command.available:
                 p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)

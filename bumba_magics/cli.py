@@ -61,10 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         if command.name == "history":
             print(history_view(args.target, args.limit))
             return EXIT_OK
-        progress = None if args.quiet else _StderrProgress()
+        progress = None if getattr(args, "quiet", False) else _StderrProgress()
+        target = getattr(args, "target", None)
         try:
-            report = review(command, args.target or ".", overrides=review_overrides(args), progress=progress,
-                            update_baseline=args.update_baseline)
+            report = review(command, target or (None if command.runner else "."),
+                            overrides=review_overrides(args), progress=progress,
+                            update_baseline=getattr(args, "update_baseline", False), args=args)
         finally:
             if progress is not None:
                 progress.close()
@@ -72,9 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
         print(f"bumba: {message}", file=sys.stderr)
         return EXIT_USAGE
-    fmt = format_for(args.output, args.format)
-    if args.output:
-        path = write_report(report, args.output, fmt)
+    output = getattr(args, "output", None)
+    fmt = format_for(output, getattr(args, "format", None))
+    if output:
+        path = write_report(report, output, fmt)
         summary = report.summary
         print(f"{summary.total} findings ({', '.join(f'{n} {s}' for s, n in summary.by_severity.items() if n) or 'none'})"
               f"{' — gate ' + summary.gate if summary.gate else ''}")

@@ -24,6 +24,12 @@ class Command:
     takes_cell: bool = True  # ``%%bumba NAME`` reviews the cell body
     lane: str = "review"  # review | measure | agent | meta
     details: str = ""  # longer help, shown by ``%bumba NAME --help``
+    # Commands that do something other than run the analyzers over a target (measure an endpoint, run a
+    # test suite, generate docs) name a runner, "module:function" (".module" is relative to this
+    # package), called as ``runner(request: RunRequest) -> Report``; and optionally "module:function" that adds their own
+    # argparse options, ``arguments(parser)``. Both are imported only when the command is used.
+    runner: str = ""
+    arguments: str = ""
     extra: dict = field(default_factory=dict, hash=False, compare=False)
 
 
@@ -146,6 +152,14 @@ def require_available(command: Command) -> Command:
     if not command.available:
         raise CommandUnavailable(f"'{command.name}' is not available: {command.unavailable_reason}.")
     return command
+
+
+def load_hook(spec: str):
+    """Import "module:function"; a module starting with "." is relative to this package."""
+    import importlib
+
+    module, _, function = spec.partition(":")
+    return getattr(importlib.import_module(module, __package__ if module.startswith(".") else None), function)
 
 
 def catalogue() -> list[Command]:

@@ -122,19 +122,20 @@ class BumbaMagics(Magics):
             "max_file_bytes": self.max_file_bytes, "include_repo": self.include_repo, "cache": self.cache,
         }
         overrides.update({k: v for k, v in review_overrides(args).items() if v is not None})
-        progress = _ProgressLine() if self.show_progress and not args.quiet else None
+        progress = _ProgressLine() if self.show_progress and not getattr(args, "quiet", False) else None
         try:
             report = review(
-                command, args.target, cell_body=cell if cell and cell.strip() else None,
-                shell=self.shell if cell is None else None,
+                command, getattr(args, "target", None), cell_body=cell if cell and cell.strip() else None,
+                shell=self.shell,
                 overrides=overrides, store=self._get_store(), progress=progress,
-                update_baseline=args.update_baseline,
+                update_baseline=getattr(args, "update_baseline", False), args=args,
             )
         finally:
             if progress is not None:
                 progress.close()
-        if args.output:
-            path = write_report(report, args.output, format_for(args.output, args.format, "html"))
+        output = getattr(args, "output", None)
+        if output:
+            path = write_report(report, output, format_for(output, getattr(args, "format", None), "html"))
             report.notes.append(f"report written to {path}")
         if report.failed:
             display(report)

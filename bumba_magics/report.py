@@ -56,6 +56,15 @@ class Summary(BaseModel):
         )
 
 
+class Artifact(BaseModel):
+    """Something a run produced besides findings: a plot, a generated document, a file it wrote."""
+
+    title: str
+    mime: str  # image/png (base64 data), image/svg+xml, text/markdown, text/plain, or application/x-path
+    data: str = ""  # the content (base64 for binary types); empty when only ``path`` is given
+    path: str | None = None  # where it was written, if it was
+
+
 class Report(BaseModel):
     """The result of one review. Displayed rich in Jupyter; exports to JSON, SARIF, Markdown, a DataFrame."""
 
@@ -63,6 +72,8 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # skipped files, unavailable tools, engine messages
     narrative: str | None = None  # the agent's prose, when an agent ran
+    artifacts: list[Artifact] = Field(default_factory=list)
+    metrics: dict[str, Any] = Field(default_factory=dict)  # measured numbers (latency percentiles, timings …)
     # compared with the previous run of the same command on the same target (None: no previous run)
     new_fingerprints: list[str] | None = None
     fixed_count: int | None = None
@@ -96,6 +107,10 @@ class Report(BaseModel):
         }
         if self.narrative:
             data["narrative"] = self.narrative
+        if self.artifacts:
+            data["artifacts"] = [a.model_dump(mode="json") for a in self.artifacts]
+        if self.metrics:
+            data["metrics"] = self.metrics
         if self.new_fingerprints is not None:
             data["comparison"] = {"new": self.new_fingerprints, "fixed": self.fixed_count}
         return data
@@ -144,6 +159,8 @@ class Report(BaseModel):
             findings=[Finding.model_validate(f) for f in data.get("findings", [])],
             notes=data.get("notes", []),
             narrative=data.get("narrative"),
+            artifacts=[Artifact.model_validate(a) for a in data.get("artifacts", [])],
+            metrics=data.get("metrics", {}),
             new_fingerprints=(data.get("comparison") or {}).get("new"),
             fixed_count=(data.get("comparison") or {}).get("fixed"),
         )

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -58,10 +59,16 @@ def review(
     use_store: bool = True,
     progress: Progress | None = None,
     update_baseline: bool = False,
+    args: Any = None,
 ) -> Report:
     """Review ``target`` (a path, a glob, or — with ``shell`` — the current notebook) with ``command``."""
     started = time.monotonic()
     cmd = require_available(command if isinstance(command, Command) else get_command(command))
+    if cmd.runner:
+        return run_command(RunRequest(
+            command=cmd, target=target, cell_body=cell_body, shell=shell, args=args,
+            overrides=dict(overrides or {}), store=store, use_store=use_store, progress=progress,
+        ))
     if not cmd.analyzers:
         raise ReviewError(f"'{cmd.name}' is not a review command")
     base = settings or Settings()
@@ -132,6 +139,41 @@ def review(
         try:
             store.save_run(report)
         except Exception as error:  # noqa: BLE001 — history is a convenience; the review itself succeeded
+            report.notes.append(f"this run could not be stored: {error}")
+    return report
+
+
+@dataclass
+class RunRequest:
+    """What a runner command (one that is not an analyzer review) is given."""
+
+    command: Command
+    target: str | None
+    cell_body: str | None = None
+    shell: Any = None
+    args: Any = None  # the parsed argparse namespace (the command's own options included)
+    overrides: dict[str, Any] = field(default_factory=dict)
+    store: Store | None = None
+    use_store: bool = True
+    progress: Progress | None = None
+
+
+def run_command(request: RunRequest) -> Report:
+    """Run a runner command, store its report like a review's, and apply the gate."""
+    from .commands import load_hook
+
+    started = time.monotonic()
+    report = load_hook(request.command.runner)(request)
+    if not report.run.duration_s:
+        report.run.duration_s = round(time.monotonic() - started, 3)
+    report.findings = assign_fingerprints(report.findings)
+    fail_on = request.overrides.get("fail_on")
+    if fail_on and fail_on != "none" and report.run.fail_on is None:
+        report.run.fail_on = Severity.parse(fail_on)
+    if request.use_store:
+        try:
+            (request.store or Store(os.environ.get("BUMBA_STORE") or None)).save_run(report)
+        except Exception as error:  # noqa: BLE001 — history is a convenience; the run itself succeeded
             report.notes.append(f"this run could not be stored: {error}")
     return report
 

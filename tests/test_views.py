@@ -410,3 +410,24 @@ def test_rules_markdown_covers_the_whole_registry():
         heading = f"{rule.code} {rule.name}"
         assert f"## {heading}\n" in text
         assert f"(#{anchor(heading)})" in text
+
+
+def test_artifacts_and_metrics_render_escaped():
+    from bumba_magics.report import Artifact, Report, RunInfo
+    from bumba_magics.views.mimebundle import report_to_html, report_to_markdown, report_to_text
+
+    report = Report(
+        run=RunInfo(command="validate", target="http://127.0.0.1:1/"),
+        metrics={"p50_ms": 12.5, "<b>x</b>": "<script>"},
+        artifacts=[
+            Artifact(title="latency", mime="image/png", data="iVBORw0KGgo="),
+            Artifact(title="bad image", mime="image/png", data='"><script>alert(1)</script>'),
+            Artifact(title="API reference", mime="text/markdown", data="# <img src=x>", path="docs/api.md"),
+        ],
+    )
+    html = report_to_html(report)
+    assert 'src="data:image/png;base64,iVBORw0KGgo="' in html
+    assert "<script" not in html and "<img src=x>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "docs/api.md" in html
+    assert "12.5" in report_to_markdown(report) and "API reference" in report_to_markdown(report)
+    assert "latency" in report_to_text(report) and "12.5" in report_to_text(report)

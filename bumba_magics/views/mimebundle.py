@@ -268,6 +268,9 @@ def report_to_html(report: Report) -> str:
             '<details class="bumba-narrative" open><summary>Narrative</summary>'
             f"<pre>{_esc(report.narrative)}</pre></details>"
         )
+    if report.metrics:
+        parts.append(_html_metrics(report.metrics))
+    parts.extend(_html_artifact(artifact) for artifact in report.artifacts)
     findings = sorted_findings(report.findings)
     if findings:
         parts.extend(_html_findings(findings))
@@ -277,6 +280,45 @@ def report_to_html(report: Report) -> str:
         parts.append(_html_notes(report.notes))
     parts.append("</div>")
     return "".join(parts)
+
+
+def _html_metrics(metrics: dict) -> str:
+    rows = "".join(f"<tr><th>{_esc(key)}</th><td>{_esc(value)}</td></tr>" for key, value in metrics.items())
+    return f'<table class="bumba-metrics">{rows}</table>'
+
+
+_INLINE_IMAGES = {"image/png", "image/jpeg"}
+
+
+def _html_artifact(artifact) -> str:
+    """Plots inline (base64 we produced ourselves), text escaped, written files named."""
+    title = f"<summary>{_esc(artifact.title)}</summary>"
+    if artifact.mime in _INLINE_IMAGES and artifact.data:
+        if not re.fullmatch(r"[A-Za-z0-9+/=\s]+", artifact.data):  # only base64 goes into a data: URL
+            return ""
+        body = f'<img alt="{_esc(artifact.title)}" src="data:{artifact.mime};base64,{artifact.data}">'
+    elif artifact.data:
+        body = f"<pre>{_esc(artifact.data)}</pre>"
+    else:
+        body = ""
+    if artifact.path:
+        body += f"<p>Written to <code>{_esc(artifact.path)}</code></p>"
+    return f'<details class="bumba-artifact" open>{title}{body}</details>'
+
+
+def _md_artifacts(report: Report) -> list[str]:
+    lines: list[str] = []
+    if report.metrics:
+        lines += ["| metric | value |", "|---|---|"]
+        lines += [f"| {md_cell(str(k))} | {md_cell(str(v))} |" for k, v in report.metrics.items()]
+        lines.append("")
+    for artifact in report.artifacts:
+        lines.append(f"**{md_escape(artifact.title)}**" + (f" — written to {md_code_span(artifact.path)}"
+                                                         if artifact.path else ""))
+        if artifact.data and artifact.mime.startswith("text/"):
+            lines += ["", md_fence(artifact.data, "markdown" if artifact.mime == "text/markdown" else "")]
+        lines.append("")
+    return lines
 
 
 def report_to_html_page(report: Report) -> str:
@@ -379,6 +421,7 @@ def report_to_markdown(report: Report) -> str:
     findings = sorted_findings(report.findings)
     if report.narrative:
         lines += ["## Narrative", "", md_fence(report.narrative, "text"), ""]
+    lines += _md_artifacts(report)
     if not findings:
         lines += ["**No findings.**", ""]
     else:
@@ -464,6 +507,11 @@ def report_to_text(report: Report, verbose: bool = False) -> str:
         lines.append(gate)
     if report.narrative:
         lines += ["", "Narrative:"] + _indented("", report.narrative, indent="  ")
+    if report.metrics:
+        lines += [""] + [f"  {_one_line(str(k))}: {_one_line(str(v))}" for k, v in report.metrics.items()]
+    for artifact in report.artifacts:
+        where = f" (written to {artifact.path})" if artifact.path else ""
+        lines.append(_one_line(f"{artifact.title}{where}"))
     lines.append("")
     if not findings:
         lines.append("No findings.")
