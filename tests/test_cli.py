@@ -14,7 +14,7 @@ PICKLE = "import pickle\n\ndef load(blob):\n    return pickle.loads(blob)\n"
 
 
 def bumba(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "bumba_magics", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "bumba_magics", *args], capture_output=True, text=True, check=False,
                           cwd=cwd, timeout=120)
 
 

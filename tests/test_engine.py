@@ -80,7 +80,7 @@ def test_second_run_reads_unchanged_files_from_the_cache(tmp_path):
     sources = [Source(path="db.py", text=SQL), Source(path="p.py", text=PICKLE + "\n# edited\n")]
     second = run_offline(Context(root=Path("."), sources=sources), ("security", "ruff"), config, store=store)
     assert second.cached_files == 1
-    key = lambda f: (f.rule, f.location.path, f.location.line)  # noqa: E731
+    key = lambda f: (f.rule, f.location.path, f.location.line)
     assert sorted(map(key, second.findings)) == sorted(map(key, first.findings))
 
 
