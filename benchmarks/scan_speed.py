@@ -35,12 +35,12 @@ BIN = Path(sys.executable).parent
 def fetch_django(version: str) -> Path:
     """The Django sdist, unpacked once into .bench-cache/."""
     CACHE.mkdir(exist_ok=True)
-    unpacked = sorted(CACHE.glob("django-*/django"))
+    unpacked = max(CACHE.glob("django-*/django"), default=None)
     if unpacked:
-        return unpacked[-1].parent
+        return unpacked.parent
     subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
                     f"django=={version}", "-d", str(CACHE), "-q"], check=True)
-    archive = sorted(CACHE.glob("django-*.tar.gz"))[-1]
+    archive = max(CACHE.glob("django-*.tar.gz"))
     with tarfile.open(archive) as tar:
         tar.extractall(CACHE, filter="data")
     return sorted(CACHE.glob("django-*/django"))[-1].parent
@@ -49,7 +49,7 @@ def fetch_django(version: str) -> Path:
 def timed(argv: list[str], env: dict | None = None) -> tuple[float, float, subprocess.CompletedProcess]:
     """Wall seconds and the child's peak RSS in MB (ru_maxrss of the largest child so far)."""
     start = time.perf_counter()
-    proc = subprocess.run(argv, capture_output=True, text=True, env=env)
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return wall, peak_mb, proc

@@ -104,7 +104,7 @@ def test_config_traits(ip, tmp_path):
 
 def test_output_file(ip, tmp_path):
     (tmp_path / "a.py").write_text(PICKLE)
-    report, error = run(ip, "%bumba scan a.py -o out/scan.sarif")
+    _, error = run(ip, "%bumba scan a.py -o out/scan.sarif")
     assert error is None and (tmp_path / "out" / "scan.sarif").is_file()
 
 
