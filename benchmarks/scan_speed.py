@@ -43,7 +43,7 @@ def fetch_django(version: str) -> Path:
     archive = max(CACHE.glob("django-*.tar.gz"))
     with tarfile.open(archive) as tar:
         tar.extractall(CACHE, filter="data")
-    return sorted(CACHE.glob("django-*/django"))[-1].parent
+    return max(CACHE.glob("django-*/django")).parent
 
 
 def timed(argv: list[str], env: dict | None = None) -> tuple[float, float, subprocess.CompletedProcess]:
