@@ -30,6 +30,9 @@ class Command:
     # argparse options, ``arguments(parser)``. Both are imported only when the command is used.
     runner: str = ""
     arguments: str = ""
+    # An analyzer command may also name "module:function" called after the analyzers as
+    # ``enrich(request: RunRequest, report: Report) -> None`` to add measurements (profiling, thresholds).
+    enrich: str = ""
     extra: dict = field(default_factory=dict, hash=False, compare=False)
 
 

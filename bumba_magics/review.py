@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .commands import Command, get_command, require_available
+from .commands import Command, get_command, load_hook, require_available
 from .context.source import Context
 from .context.targets import resolve
 from .engines.offline import Progress, run_offline
@@ -131,6 +131,12 @@ def review(
     )
     if result.cached_files:
         report.notes.append(f"{result.cached_files} of {len(context.sources)} file(s) unchanged: results from cache")
+    if cmd.enrich:
+        load_hook(cmd.enrich)(RunRequest(
+            command=cmd, target=target, cell_body=cell_body, shell=shell, args=args, overrides=overrides,
+            store=store, use_store=use_store, progress=progress, context=context, settings=effective,
+        ), report)
+        report.findings = assign_fingerprints(report.findings)
     if store is not None:
         previous = store.previous_fingerprints(context.root, report.run.target, cmd.name)
         if previous is not None:
@@ -156,12 +162,12 @@ class RunRequest:
     store: Store | None = None
     use_store: bool = True
     progress: Progress | None = None
+    context: Context | None = None  # for enrich hooks: what the analyzers reviewed
+    settings: Settings | None = None  # for enrich hooks: the effective settings
 
 
 def run_command(request: RunRequest) -> Report:
     """Run a runner command, store its report like a review's, and apply the gate."""
-    from .commands import load_hook
-
     started = time.monotonic()
     report = load_hook(request.command.runner)(request)
     if not report.run.duration_s:
