@@ -6,6 +6,7 @@ missing path, unknown command, unavailable command or engine).
 
 from __future__ import annotations
 
+import os
 import sys
 
 from .arguments import HelpShown, UsageError, format_for, parse, review_overrides
@@ -39,7 +40,14 @@ class _StderrProgress:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except BrokenPipeError:  # `bumba scan | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: list[str]) -> int:
     try:
         invocation = parse(argv, prog="bumba")
     except HelpShown:

@@ -30,3 +30,14 @@ def trigger_deploy(ref: str = "main") -> None:
         timeout=15,
     )
     response.raise_for_status()
+
+
+if __name__ == "__main__":  # `python -m sample_service.ops backup` from cron
+    import sys
+
+    if sys.argv[1:] == ["backup"]:
+        print(backup_database())
+    elif sys.argv[1:2] == ["deploy"]:
+        trigger_deploy(*sys.argv[2:3])
+    else:
+        raise SystemExit("usage: python -m sample_service.ops backup | deploy [REF]")

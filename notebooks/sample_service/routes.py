@@ -9,7 +9,7 @@ import time
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from sample_service import auth, db, notifications
+from sample_service import auth, db, integrations, notifications
 from sample_service.models import OrderLine
 from sample_service.services import orders as order_service
 
@@ -68,3 +68,8 @@ def request_password_reset():
     RESET_TOKENS[token] = (email, time.time())
     notifications.send_password_reset(email, token)
     return jsonify(status="sent"), 202
+
+
+@api.get("/tracking/<tracking_number>")
+def parcel_tracking(tracking_number: str):
+    return jsonify(status=integrations.tracking_status(tracking_number))
