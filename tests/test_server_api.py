@@ -1,0 +1,236 @@
+"""The REST API behind the JupyterLab sidebar, on a real Jupyter server (pytest-jupyter's jp_fetch)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import urllib.parse
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from tests.conftest import SAMPLE
+
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
+
+
+@pytest.fixture
+def jp_server_config():
+    return {"ServerApp": {"jpserver_extensions": {"bumba_magics.server": True}}}
+
+
+@pytest.fixture
+def project(jp_root_dir):
+    """The bundled sample copied into the server's root, plus a small file with a known problem."""
+    shutil.copytree(SAMPLE, jp_root_dir / "notebooks", ignore=shutil.ignore_patterns(".ruff_cache"))
+    (jp_root_dir / "app").mkdir()
+    (jp_root_dir / "app" / "db.py").write_text(
+        "import sqlite3\n\n\ndef find(conn: sqlite3.Connection, name: str):\n"
+        "    return conn.execute(f\"SELECT * FROM users WHERE name = '{name}'\").fetchall()\n",
+        encoding="utf-8",
+    )
+    (jp_root_dir / "app" / "clean.py").write_text("def add(a: int, b: int) -> int:\n    return a + b\n")
+    return jp_root_dir
+
+
+async def call(jp_fetch, method: str, *parts: str, body=None, params=None, expect: int = 200):
+    """Request and decode; an HTTP error status comes back as (status, message) for the asserts."""
+    kwargs = {"method": method}
+    if body is not None:
+        kwargs["body"] = body if isinstance(body, str | bytes) else json.dumps(body)
+    try:
+        response = await jp_fetch("bumba", "api", *parts, params=params, **kwargs)
+    except HTTPClientError as error:
+        assert error.code == expect, (error.code, error.response.body if error.response else None)
+        return json.loads(error.response.body)
+    assert response.code == expect, response.body
+    return json.loads(response.body)
+
+
+async def finish(jp_fetch, job: dict) -> dict:
+    """Follow the job's event stream until it ends; returns the last job state."""
+    response = await jp_fetch("bumba", "api", "jobs", job["id"], "events", request_timeout=120)
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+    events = [
+        json.loads(line.removeprefix("data: "))
+        for line in response.body.decode().splitlines() if line.startswith("data: ")
+    ]
+    assert events, response.body
+    assert events[-1]["status"] in ("done", "failed")
+    return events[-1]
+
+
+async def test_info_commands_and_agents(jp_fetch, project):
+    info = await call(jp_fetch, "GET", "info")
+    assert info["store"]["ok"] is True
+    assert info["root_dir"] == str(project.resolve())
+    commands = {c["name"]: c for c in (await call(jp_fetch, "GET", "commands"))["commands"]}
+    assert commands["scan"]["runnable"] is True
+    assert commands["help"]["runnable"] is False  # meta commands have their own UI
+    assert commands["implement"]["available"] is False and commands["implement"]["unavailable_reason"]
+    agents = await call(jp_fetch, "GET", "agents", params={"path": "notebooks"})
+    assert "backend-engineer" in [a["name"] for a in agents["agents"]]
+
+
+async def test_every_endpoint_requires_authentication(jp_fetch, project):
+    for method, parts, body in [
+        ("GET", ("info",), None), ("GET", ("commands",), None), ("GET", ("agents",), None),
+        ("GET", ("runs",), None), ("POST", ("runs",), "{}"), ("GET", ("runs", "ab12"), None),
+        ("GET", ("jobs", "0" * 32), None), ("GET", ("jobs", "0" * 32, "events"), None),
+        ("POST", ("triage",), "{}"),
+    ]:
+        with pytest.raises(HTTPClientError) as raised:
+            await jp_fetch("bumba", "api", *parts, method=method, body=body, headers={"Authorization": ""})
+        assert raised.value.code == 403, (method, parts)
+
+
+async def test_cookie_login_without_xsrf_token_cannot_start_a_run(jp_fetch, jp_serverapp, project):
+    # the browser's way in: a login cookie. Writes then need the _xsrf token too, or any page could post
+    login = await jp_fetch("login", params={"token": jp_serverapp.identity_provider.token}, headers={},
+                           follow_redirects=False, raise_error=False)
+    page = await jp_fetch("login", headers={"Authorization": ""}, raise_error=False)  # sets _xsrf
+    cookies = "; ".join(
+        c.split(";", 1)[0] for c in [*login.headers.get_list("Set-Cookie"), *page.headers.get_list("Set-Cookie")]
+    )
+    assert "username-" in cookies and "_xsrf=" in cookies
+    body = json.dumps({"command": "scan", "path": "app/db.py"})
+    with pytest.raises(HTTPClientError) as raised:
+        await jp_fetch("bumba", "api", "runs", method="POST", body=body,
+                       headers={"Authorization": "", "Cookie": cookies})
+    assert raised.value.code == 403
+    assert b"_xsrf" in raised.value.response.body
+    xsrf = next(c.split("=", 1)[1] for c in cookies.split("; ") if c.startswith("_xsrf="))
+    ok = await jp_fetch("bumba", "api", "runs", method="POST", body=body,
+                        headers={"Authorization": "", "Cookie": cookies, "X-XSRFToken": urllib.parse.unquote(xsrf)})
+    assert ok.code == 202
+
+
+@pytest.mark.parametrize("path", ["../../etc/passwd", "/../../etc/passwd", "app/../../outside.py", "..",
+                                  "notebooks/../../../etc"])
+async def test_paths_outside_the_root_are_refused(jp_fetch, project, path):
+    reply = await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": path}, expect=403)
+    assert "outside the server's root" in reply["message"]
+    await call(jp_fetch, "GET", "runs", params={"path": path}, expect=403)
+    await call(jp_fetch, "GET", "agents", params={"path": path}, expect=403)
+
+
+async def test_a_symlink_out_of_the_root_is_refused(jp_fetch, project, tmp_path):
+    outside = tmp_path / "secret"
+    outside.mkdir()
+    (outside / "keys.py").write_text("AWS = 'AKIAIOSFODNN7EXAMPLE'\n")
+    (project / "link").symlink_to(outside)
+    await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": "link/keys.py"}, expect=403)
+
+
+@pytest.mark.parametrize("body, expect, words", [
+    ("{not json", 400, "not JSON"),
+    ("[1, 2]", 400, "JSON object"),
+    (b"\xff\xfe", 400, "not JSON"),
+    ({"command": "scna", "path": "app"}, 400, "did you mean 'scan'"),
+    ({"command": "", "path": "app"}, 400, "must name a command"),
+    ({"command": 3, "path": "app"}, 400, "must name a command"),
+    ({"command": "implement", "path": "app"}, 409, "not available"),
+    ({"command": "help", "path": "app"}, 400, "not a review command"),
+    ({"command": "scan", "path": "nope.py"}, 404, "no such file"),
+    ({"command": "scan", "path": 7}, 400, "must be a string"),
+    ({"command": "scan", "path": "app", "severity": "urgent"}, 400, "unknown severity"),
+    ({"command": "scan", "path": "app", "select": [1]}, 400, "rule codes"),
+    ({"command": "scan", "path": "app", "agent": "/etc/passwd"}, 400, "unknown agent"),
+    ({"command": "scan", "path": "app", "shell": "rm -rf /"}, 400, "unknown field"),
+])
+async def test_bad_requests_get_a_clear_error(jp_fetch, project, body, expect, words):
+    reply = await call(jp_fetch, "POST", "runs", body=body, expect=expect)
+    assert words.lower() in reply["message"].lower()
+
+
+async def test_a_real_run_on_a_project_then_history_and_triage(jp_fetch, project):
+    started = await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": "app"}, expect=202)
+    job = started["job"]
+    assert job["status"] in ("queued", "running", "done") and job["path"] == "app"
+    final = await finish(jp_fetch, job)
+    assert final["status"] == "done", final["error"]
+    polled = (await call(jp_fetch, "GET", "jobs", job["id"]))["job"]
+    assert polled["run_id"] == final["run_id"]
+
+    run = await call(jp_fetch, "GET", "runs", final["run_id"])
+    findings = run["report"]["findings"]
+    assert run["contents_root"] == "app" and run["path"] == "app"
+    sql = [f for f in findings if f["location"]["path"] == "db.py" and f["location"]["line"] == 5]
+    assert sql, [(f["rule"], f["location"]) for f in findings]
+    assert not [f for f in findings if f["location"]["path"] == "clean.py"]
+    assert run["triage"] == {}
+
+    history = (await call(jp_fetch, "GET", "runs", params={"path": "app"}))["runs"]
+    assert [r["id"] for r in history] == [final["run_id"]]
+    assert history[0]["total"] == len(findings) and history[0]["path"] == "app"
+    assert (await call(jp_fetch, "GET", "runs", params={"path": "app/db.py"}))["runs"] == []
+
+    fingerprint = sql[0]["fingerprint"]
+    triaged = await call(jp_fetch, "POST", "triage", body={
+        "run_id": final["run_id"], "fingerprint": fingerprint, "state": "suppressed", "reason": "test data",
+    })
+    assert triaged["triage"] == {fingerprint: {"state": "suppressed", "reason": "test data"}}
+    again = await call(jp_fetch, "GET", "runs", final["run_id"])
+    assert again["triage"][fingerprint]["state"] == "suppressed"
+    reopened = await call(jp_fetch, "POST", "triage", body={
+        "run_id": final["run_id"], "fingerprint": fingerprint, "state": "open",
+    })
+    assert reopened["triage"] == {}
+
+    bad = await call(jp_fetch, "POST", "triage", body={
+        "run_id": final["run_id"], "fingerprint": fingerprint, "state": "ignored"}, expect=400)
+    assert "unknown triage state" in bad["message"]
+    await call(jp_fetch, "POST", "triage", body={
+        "run_id": final["run_id"], "fingerprint": "0" * 20, "state": "reviewed"}, expect=404)
+    await call(jp_fetch, "POST", "triage", body="{", expect=400)
+    await call(jp_fetch, "GET", "runs", "0" * 32, expect=404)
+    await call(jp_fetch, "GET", "jobs", "0" * 32, expect=404)
+
+
+async def test_notebook_run_locates_cells_and_a_second_run_compares(jp_fetch, project):
+    body = {"command": "scan", "path": "notebooks/sample.ipynb"}
+    first = await finish(jp_fetch, (await call(jp_fetch, "POST", "runs", body=body, expect=202))["job"])
+    assert first["status"] == "done", first["error"]
+    run = await call(jp_fetch, "GET", "runs", first["run_id"])
+    assert run["contents_root"] == "notebooks"
+    key = [f for f in run["report"]["findings"] if f["rule"] == "BMB211"]
+    assert key and key[0]["location"]["cell"] == 10 and key[0]["location"]["cell_id"] == "462207e7"
+    leaked = re.findall(r"sk-proj-[A-Za-z0-9_-]{16,}", (project / "notebooks" / "sample.ipynb").read_text())
+    assert leaked and not any(secret in json.dumps(run) for secret in leaked)  # masked on the wire too
+    second = await finish(jp_fetch, (await call(jp_fetch, "POST", "runs", body=body, expect=202))["job"])
+    report = (await call(jp_fetch, "GET", "runs", second["run_id"]))["report"]
+    assert report["comparison"] == {"new": [], "fixed": 0}
+    history = (await call(jp_fetch, "GET", "runs", params={"path": "notebooks/sample.ipynb"}))["runs"]
+    assert [r["id"] for r in history] == [second["run_id"], first["run_id"]]
+
+
+async def test_a_cell_review_is_stored_under_the_notebook_and_cell(jp_fetch, project):
+    code = "import hashlib\ndigest = hashlib.md5(b'x').hexdigest()\n"
+    job = (await call(jp_fetch, "POST", "runs", body={
+        "command": "scan", "path": "notebooks/sample.ipynb", "code": code, "cell_id": "cafe01",
+    }, expect=202))["job"]
+    final = await finish(jp_fetch, job)
+    assert final["status"] == "done", final["error"]
+    run = await call(jp_fetch, "GET", "runs", final["run_id"])
+    assert run["cell_id"] == "cafe01" and run["path"] == "notebooks/sample.ipynb"
+    lines = {f["location"]["line"] for f in run["report"]["findings"]}
+    assert lines == {2}, run["report"]["findings"]
+
+
+async def test_a_failing_review_is_a_failed_job_not_a_server_error(jp_fetch, project):
+    (project / "pyproject.toml").write_text("[tool.bumba]\nmax_complexity = 'lots'\n")
+    job = (await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": "app"}, expect=202))["job"]
+    final = await finish(jp_fetch, job)
+    assert final["status"] == "failed" and "max_complexity" in final["error"]
+    assert (await call(jp_fetch, "GET", "info"))["version"]  # the server still answers
+
+
+async def test_an_unreadable_store_is_a_clear_503(jp_fetch, project, monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("BUMBA_STORE", str(blocker / "bumba.sqlite"))
+    info = await call(jp_fetch, "GET", "info")
+    assert info["store"]["ok"] is False and "cannot open the bumba store" in info["store"]["error"]
+    reply = await call(jp_fetch, "GET", "runs", params={"path": "app"}, expect=503)
+    assert "store cannot be read" in reply["message"]
