@@ -75,8 +75,12 @@ _CATALOGUE = [
         needs="a notebook, a file, a folder or a glob",
         analyzers=("ruff", "security", "hardening", "secrets", "performance", "architecture", "hygiene"),
         ruff_select=("S", "PERF", "C90"), ruff_ignore=_SECURITY_RUFF_IGNORE,
-        details="Fails when a finding at or above --fail-on (default: high) is not in the baseline. "
-        "--update-baseline records the current findings as the baseline (bumba-baseline.json in the root).",
+        details="Fails when a finding at or above --fail-on (default: high) is not in the baseline, or when a "
+        "budget in [tool.bumba.checkpoint] is exceeded (max-new-high, max-new, max-complexity, "
+        "max-complexity-findings, max-findings per category); the verdict and its reasons are in "
+        "report.metrics. --update-baseline records the current findings as the baseline "
+        "(bumba-baseline.json in the root).",
+        enrich=".checkpoint:enrich",
     ),
     Command(
         "improve", "Refactoring suggestions with patches, on top of the performance review.",

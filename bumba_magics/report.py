@@ -33,6 +33,8 @@ class RunInfo(BaseModel):
     tool_versions: dict[str, str] = Field(default_factory=dict)
     git_commit: str | None = None
     fail_on: Severity | None = None
+    # a verdict the command decided itself (checkpoint budgets); when set it is the gate, not fail_on
+    gate: str | None = None
 
 
 class Summary(BaseModel):
@@ -42,12 +44,13 @@ class Summary(BaseModel):
     gate: str | None = None  # "pass" / "fail" when a fail_on threshold was given
 
     @classmethod
-    def of(cls, findings: list[Finding], fail_on: Severity | None = None) -> Summary:
+    def of(cls, findings: list[Finding], fail_on: Severity | None = None, gate: str | None = None) -> Summary:
         severities = Counter(f.severity.value for f in findings)
         categories = Counter(f.category.value for f in findings)
-        gate = None
+        verdict, gate = gate, None
         if fail_on is not None:
             gate = "fail" if any(f.severity.at_least(fail_on) for f in findings) else "pass"
+        gate = verdict or gate
         return cls(
             total=len(findings),
             by_severity={s.value: severities.get(s.value, 0) for s in Severity},
@@ -80,7 +83,7 @@ class Report(BaseModel):
 
     @property
     def summary(self) -> Summary:
-        return Summary.of(self.findings, self.run.fail_on)
+        return Summary.of(self.findings, self.run.fail_on, self.run.gate)
 
     @property
     def failed(self) -> bool:

@@ -36,11 +36,14 @@ class GateFailed(RuntimeError):
     """The report has findings at or above ``fail_on``. Carries the report so callers can still show it."""
 
     def __init__(self, report: Report) -> None:
-        reached = report.at_least(report.run.fail_on)
-        super().__init__(
-            f"bumba {report.run.command}: {len(reached)} finding(s) at or above "
-            f"'{report.run.fail_on.value}' — the gate failed"
-        )
+        if report.run.gate is not None:  # a verdict with reasons (checkpoint budgets)
+            failing = [r.removeprefix("FAIL: ") for r in report.metrics.get("reasons", []) if r.startswith("FAIL")]
+            message = f"bumba {report.run.command}: the gate failed: {'; '.join(failing) or 'verdict fail'}"
+        else:
+            reached = report.at_least(report.run.fail_on)
+            message = (f"bumba {report.run.command}: {len(reached)} finding(s) at or above "
+                       f"'{report.run.fail_on.value}' — the gate failed")
+        super().__init__(message)
         self.report = report
 
     def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback

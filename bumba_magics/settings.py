@@ -11,13 +11,43 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .analyzers.base import AnalyzerConfig
-from .findings import Severity
+from .findings import Category, Severity
 
 Engine = Literal["auto", "offline", "claude"]
 
 
 class SettingsError(ValueError):
     pass
+
+
+class CheckpointSettings(BaseModel):
+    """``[tool.bumba.checkpoint]``: the budgets ``bumba checkpoint`` passes or fails on (None: no limit).
+
+    Counts are over the findings the report shows, i.e. those not accepted in the baseline.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_new: int | None = Field(None, ge=0)  # findings of any severity
+    max_new_critical: int | None = Field(None, ge=0)  # findings at or above each severity; the fail-on
+    max_new_high: int | None = Field(None, ge=0)  # level allows 0 unless its own max_new_<level> says more
+    max_new_medium: int | None = Field(None, ge=0)
+    max_new_low: int | None = Field(None, ge=0)
+    max_complexity: int | None = Field(None, ge=1)  # highest cyclomatic complexity of any function (C901)
+    max_complexity_findings: int | None = Field(None, ge=0)  # functions over max-complexity
+    max_findings: dict[str, int] = Field(default_factory=dict)  # per category, e.g. {security = 0}
+
+    @field_validator("max_findings", mode="before")
+    @classmethod
+    def _dashes(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        known = {c.value for c in Category}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown categor{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)}; "
+                             f"expected some of {', '.join(sorted(known))}")
+        return value
 
 
 class Settings(BaseModel):
@@ -39,6 +69,7 @@ class Settings(BaseModel):
     agent: str | None = None
     cache: bool = True
     include_repo: bool = True  # a notebook review also reviews the repository the notebook sits in
+    checkpoint: CheckpointSettings = Field(default_factory=CheckpointSettings)
 
     @field_validator("layers", mode="before")
     @classmethod
@@ -99,6 +130,8 @@ def load_settings(root: Path, base: Settings | None = None) -> Settings:
     if not table:
         return base
     table = {key.replace("-", "_"): value for key, value in table.items()}
+    if isinstance(table.get("checkpoint"), dict):  # [tool.bumba.checkpoint] max-new-high = 0
+        table["checkpoint"] = {key.replace("-", "_"): value for key, value in table["checkpoint"].items()}
     try:
         return Settings.model_validate({**base.model_dump(), **table})
     except ValidationError as error:

@@ -83,6 +83,9 @@ def severity_counts(report: Report) -> list[tuple[Severity, int]]:
 def gate_sentence(report: Report) -> str | None:
     """``Gate: FAIL (2 findings at or above high)`` — or None when no threshold was set."""
     gate, threshold = report.summary.gate, report.run.fail_on
+    if report.run.gate is not None:  # a verdict with reasons (checkpoint budgets)
+        failing = [r.removeprefix("FAIL: ") for r in report.metrics.get("reasons", []) if r.startswith("FAIL")]
+        return f"Gate: {report.run.gate.upper()}" + (f" ({'; '.join(failing)})" if failing else "")
     if gate is None or threshold is None:
         return None
     reaching = len(report.at_least(threshold))
