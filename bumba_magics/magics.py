@@ -52,6 +52,17 @@ class _ProgressLine:
             self.handle.update({"text/plain": ""}, raw=True)
 
 
+def _progress():
+    """A progress bar widget in a kernel with ipywidgets, else the text line."""
+    from .views.frontend import widgets_available
+
+    if widgets_available():
+        from .views.widget import ProgressView
+
+        return ProgressView()
+    return _ProgressLine()
+
+
 @magics_class
 class BumbaMagics(Magics):
     """Settings for ``%bumba``; change them with ``%config BumbaMagics.<name> = value``.
@@ -122,7 +133,7 @@ class BumbaMagics(Magics):
             "max_file_bytes": self.max_file_bytes, "include_repo": self.include_repo, "cache": self.cache,
         }
         overrides.update({k: v for k, v in review_overrides(args).items() if v is not None})
-        progress = _ProgressLine() if self.show_progress and not getattr(args, "quiet", False) else None
+        progress = _progress() if self.show_progress and not getattr(args, "quiet", False) else None
         try:
             report = review(
                 command, getattr(args, "target", None), cell_body=cell if cell and cell.strip() else None,
