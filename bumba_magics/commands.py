@@ -83,9 +83,14 @@ _CATALOGUE = [
         enrich=".checkpoint:enrich",
     ),
     Command(
-        "improve", "Refactoring suggestions with patches, on top of the performance review.",
-        needs="a notebook, a cell body or a path", aliases=(), available=False,
-        unavailable_reason="refactoring patches are not implemented yet; use improve-performance",
+        "improve", "Refactoring suggestions with patches: ruff's fixes, applied only with --apply.",
+        needs="a notebook, a cell body or a path",
+        analyzers=("ruff",), ruff_select=("UP", "SIM", "C4", "PERF", "RUF", "B"),
+        details="Shows ruff's fixable findings (pyupgrade, simplify, comprehensions, PERF, RUF, bugbear) with "
+        "their diffs and the whole change as one diff. Nothing is written unless --apply is given; then the "
+        "files are backed up to .bumba-backup/ first and ruff's safe fixes for the rules shown are applied "
+        "(--unsafe-fixes adds the others).",
+        arguments=".improve:arguments", enrich=".improve:enrich",
     ),
     Command(
         "validate", "Bounded load test of an HTTP endpoint: latency percentiles and a plot.",
