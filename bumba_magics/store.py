@@ -60,6 +60,25 @@ CREATE TABLE IF NOT EXISTS file_cache (
     findings TEXT NOT NULL,
     created TEXT NOT NULL DEFAULT (datetime('now'))
 );
+CREATE TABLE IF NOT EXISTS profiles (
+    cell_key TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now')),
+    profile TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS profiles_by_cell ON profiles (cell_key, created);
+CREATE TABLE IF NOT EXISTS agent_responses (
+    key TEXT PRIMARY KEY,
+    payload TEXT NOT NULL,
+    created TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS agent_memory (
+    project TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated TEXT NOT NULL DEFAULT (datetime('now')),
+    PRIMARY KEY (project, key)
+);
 """
 
 
@@ -238,3 +257,46 @@ class Store:
     def clear_cache(self) -> int:
         with self._transaction() as db:
             return db.execute("DELETE FROM file_cache").rowcount
+
+    # -- cell profiles (%%bumba improve-performance: before / after for the same cell) --------------------
+    def save_profile(self, cell_key: str, code_hash: str, profile: dict) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT INTO profiles (cell_key, code_hash, profile) VALUES (?, ?, ?)",
+                       (cell_key, code_hash, json.dumps(profile)))
+
+    def last_profile(self, cell_key: str) -> tuple[str, dict] | None:
+        """(code hash, profile) of the latest profile of the cell, or None."""
+        row = self._connection().execute(
+            "SELECT code_hash, profile FROM profiles WHERE cell_key = ? ORDER BY created DESC, rowid DESC LIMIT 1",
+            (cell_key,),
+        ).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    # -- the Claude engine: replayable responses and per-project agent memory --------------------------
+    def response_get(self, key: str) -> dict | None:
+        """A stored agent result (keyed by agent, command, model and context hash), or None."""
+        row = self._connection().execute("SELECT payload FROM agent_responses WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def response_put(self, key: str, payload: dict) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO agent_responses (key, payload) VALUES (?, ?)",
+                       (key, json.dumps(payload)))
+
+    def memory_get(self, project: str | Path) -> dict[str, str]:
+        """The agent's notes for a project (its resolved root), key -> value."""
+        rows = self._connection().execute(
+            "SELECT key, value FROM agent_memory WHERE project = ? ORDER BY key", (str(project),)
+        )
+        return dict(rows.fetchall())
+
+    def memory_put(self, project: str | Path, key: str, value: str | None) -> None:
+        """Set (or with ``None`` delete) one note of the agent's memory for a project."""
+        with self._transaction() as db:
+            if value is None:
+                db.execute("DELETE FROM agent_memory WHERE project = ? AND key = ?", (str(project), key))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO agent_memory (project, key, value, updated) "
+                    "VALUES (?, ?, ?, datetime('now'))", (str(project), key, value),
+                )
