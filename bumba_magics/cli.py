@@ -69,6 +69,10 @@ def _main(argv: list[str]) -> int:
         if command.name == "history":
             print(history_view(args.target, args.limit))
             return EXIT_OK
+        if command.name == "report":
+            from .reports import main as report_main
+
+            return report_main(args)  # its own 0 / 1 / 2, same meanings
         progress = None if getattr(args, "quiet", False) else _StderrProgress()
         target = getattr(args, "target", None)
         try:

@@ -132,6 +132,13 @@ _CATALOGUE = [
             lane="meta", takes_cell=False),
     Command("history", "List earlier runs from the store.", needs="optionally a target",
             lane="meta", takes_cell=False),
+    Command("report", "Reproducible review reports: a papermill template per target, HTML, SARIF, JSON, index.",
+            needs="one or more folders, files or globs, e.g. report src/ -o reports/",
+            lane="meta", takes_cell=False, arguments=".reports:arguments",
+            details="Executes a template notebook (review, security, performance, or a path) with papermill for "
+            "each target, keeps the executed notebook, renders self-contained HTML and writes SARIF and JSON "
+            "beside it, and keeps DIR/index.html. --jobs N runs targets in parallel; --dask ADDRESS on a Dask "
+            "cluster. A failing gate (-p fail_on LEVEL) exits 1 with the full report written."),
 ]
 
 COMMANDS: dict[str, Command] = {c.name: c for c in _CATALOGUE}
