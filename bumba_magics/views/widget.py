@@ -260,7 +260,7 @@ class _Row:
             options.append(("inline # bumba: ignore in the file", "inline"))
         if tuple(self.mode.options) != tuple(options):
             self.mode.options = options
-        if changed:
+        if changed or self.mode.value not in {value for _, value in options}:
             self.mode.value = "baseline"
             self.reason.value = ""
             self.suppress_box.layout.display = "none"
@@ -286,6 +286,8 @@ class FindingsView(w.VBox):
         self._narrative_sent = 0.0
         self.header = w.HTML()
         self.header.add_class("bumba-header")
+        self.activity = w.HTML()
+        self.activity.add_class("bumba-activity")
         self.narrative = w.HTML(layout=w.Layout(display="none"))
         self.narrative.add_class("bumba-narrative-box")
         self.severity_toggles = {}
@@ -340,7 +342,7 @@ class FindingsView(w.VBox):
         pager = w.HBox([self.first, self.prev, self.page_label, self.next, self.last, self.page_size],
                        layout=w.Layout(align_items="center"))
         export_bar = w.HBox([w.Label("export shown:"), *self.exports], layout=w.Layout(align_items="center"))
-        super().__init__([self.header, self.narrative, filters, self.list_box, self.empty, pager, export_bar,
+        super().__init__([self.header, self.activity, self.narrative, filters, self.list_box, self.empty, pager, export_bar,
                           self.messages, self.notes])
         self.add_class("bumba-view")
         self.refresh()
@@ -554,6 +556,15 @@ class FindingsView(w.VBox):
         self.narrative.value = f'<div class="bumba-narrative">{_esc(text)}</div>' if text else ""
         self.narrative.layout.display = None if text else "none"
 
+    def set_activity(self, text: str) -> None:
+        """A one-line "what the engine is doing now" under the header (empty hides it)."""
+        self.activity.value = f'<span class="bumba-facts">{_esc(text)}</span>' if text else ""
+
+    def agent_events(self) -> ViewEvents:
+        """An object with the agent engine's event methods (on_offline, on_text, on_tool, on_finding,
+        on_end) that draws them into this view."""
+        return ViewEvents(self)
+
     def finish(self, report: Report) -> None:
         """Replace the streamed state with the final report (fingerprints, comparison, duration, notes)."""
         old = self.model
@@ -562,8 +573,33 @@ class FindingsView(w.VBox):
         if not report.narrative and old.narrative:
             self.model.narrative = old.narrative
         self._expanded.clear()
+        self.set_activity("")
         self.flush_narrative()
         self.refresh()
+
+
+class ViewEvents:
+    """The agent engine's events, drawn into a :class:`FindingsView` (duck-typed: engines import no view)."""
+
+    def __init__(self, view: FindingsView) -> None:
+        self.view = view
+
+    def on_offline(self, findings: list[Finding]) -> None:
+        self.view.add_findings(findings)
+
+    def on_text(self, delta: str) -> None:
+        self.view.append_narrative(delta)
+
+    def on_tool(self, name: str, arguments: dict) -> None:
+        detail = arguments.get("path") or arguments.get("cell") or arguments.get("pattern")
+        self.view.set_activity(f"using {name}" + (f" ({detail})" if detail is not None else "") + "…")
+
+    def on_finding(self, finding: Finding) -> None:
+        self.view.add_findings([finding])
+
+    def on_end(self, result: Any) -> None:
+        self.view.set_activity("")
+        self.view.flush_narrative()
 
 
 class ProgressView:
@@ -626,4 +662,4 @@ def widget_bundle(report: Report) -> dict:
     return {WIDGET_MIME: {"version_major": 2, "version_minor": 0, "model_id": view.model_id}}
 
 
-__all__ = ["FindingsView", "ProgressView", "widget_bundle"]
+__all__ = ["FindingsView", "ProgressView", "ViewEvents", "widget_bundle"]

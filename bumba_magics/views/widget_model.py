@@ -186,7 +186,8 @@ class FindingsModel:
         counts = {"severity": Counter(), "category": Counter(), "rule": Counter(), "place": Counter(),
                   "status": Counter()}
         for finding in self.findings:
-            status = self.status_of(finding)
+            entry = self.triage.get(finding.fingerprint or "")
+            status = entry.state if entry is not None else None
             counts["status"][status or "open"] += 1
             if status == "suppressed":
                 continue
