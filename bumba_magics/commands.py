@@ -95,14 +95,19 @@ _CATALOGUE = [
     Command(
         "validate", "Bounded load test of an HTTP endpoint: latency percentiles and a plot.",
         needs="'performance' and a URL, e.g. validate performance http://127.0.0.1:8000/health",
-        available=False, takes_cell=False, lane="measure",
-        unavailable_reason="the load tester is not implemented yet",
+        takes_cell=False, lane="measure", runner=".measure:run_validate", arguments=".measure:validate_arguments",
+        details="validate performance URL [--requests N] [--concurrency N] [--duration 10s] [--p95 200ms] "
+        "[--error-rate 1%]: latency percentiles, throughput, error rate, a histogram and latency over time. "
+        "Hard caps on requests, concurrency and time; hosts other than loopback need --allow-remote.",
     ),
     Command(
         "test", "API conformance (OpenAPI), HTTP security checks, or the project's test suite as findings.",
-        needs="'api SPEC --base-url URL', 'security URL' or 'integration PATH'",
-        available=False, takes_cell=False, lane="measure",
-        unavailable_reason="the API, security and integration testers are not implemented yet",
+        needs="'api SPEC --base-url URL', 'security URL [PATH]' or 'integration PATH'",
+        takes_cell=False, lane="measure", runner=".measure:run_test", arguments=".measure:test_arguments",
+        details="test api SPEC --base-url URL: every operation of an OpenAPI spec exercised with generated valid "
+        "and invalid inputs (schemathesis). test security URL [PATH]: security headers, cookies, CORS, TLS, "
+        "banners, directory listing, verbose errors, plus the 'secure' review of PATH. test integration PATH: "
+        "the project's pytest suite; failures and errors become findings at the failing test.",
     ),
     Command(
         "docs-technical", "API reference from code and routes; documentation coverage.",

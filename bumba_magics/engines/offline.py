@@ -63,6 +63,8 @@ def load_builtin_analyzers(names: tuple[str, ...] | None = None) -> list[str]:
             importlib.import_module(f"..analyzers.{name}", __package__)
         except ImportError as error:  # an optional analyzer's dependency is missing
             problems.append(f"analyzer module {name!r} could not be loaded: {error}")
+    if names is None:  # the whole catalogue (docs, explain): the measuring commands' rules too
+        importlib.import_module("..measure.rules", __package__)
     return problems
 
 
