@@ -72,6 +72,20 @@ def _add_review_options(parser: argparse.ArgumentParser, command: Command) -> No
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the report to FILE (format from --format or the file's extension)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    add_agent_options(parser)
+    parser.add_argument("--include-values", action="store_true", default=None, dest="include_values",
+                        help="let the agent see variable values (redacted), not only types and shapes")
+
+
+def add_agent_options(parser: argparse.ArgumentParser) -> None:
+    """--model, --max-turns, --max-cost, --refresh: for every command the Claude engine can run."""
+    parser.add_argument("--model", metavar="MODEL", help="sonnet, opus, haiku or a model id (default: the agent's)")
+    parser.add_argument("--max-turns", type=int, metavar="N", dest="max_turns",
+                        help="stop the agent after N turns (default 12)")
+    parser.add_argument("--max-cost", type=float, metavar="USD", dest="max_cost",
+                        help="stop the agent before its estimated cost passes USD (default 1.00)")
+    parser.add_argument("--refresh", action="store_true", default=None,
+                        help="ask the agent again instead of replaying its cached answer")
 
 
 def build_parser(prog: str = "bumba") -> argparse.ArgumentParser:
@@ -149,6 +163,11 @@ def review_overrides(args: argparse.Namespace) -> dict:
         "agent": getattr(args, "agent", None),
         "cache": False if getattr(args, "no_cache", False) else None,
         "include_repo": False if getattr(args, "no_repo", False) else None,
+        "model": getattr(args, "model", None),
+        "max_turns": getattr(args, "max_turns", None),
+        "max_cost": getattr(args, "max_cost", None),
+        "refresh": getattr(args, "refresh", None),
+        "include_values": getattr(args, "include_values", None),
     }
 
 

@@ -1,7 +1,8 @@
 """``bumba COMMAND [TARGET] [options]``: the shell / CI front end. Thin: parse, review, render, exit code.
 
 Exit codes: 0 done (gate passed or none), 1 the --fail-on gate failed, 2 usage error (bad arguments,
-missing path, unknown command, unavailable command or engine).
+missing path, unknown command, unavailable command or engine), 3 the Claude engine stopped on an API
+error (the report with the offline findings is still printed).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .store import StoreError
 from .views.export import render, write_report
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
+EXIT_AGENT = 3  # the Claude engine stopped on an API error; the report (offline findings) is still printed
 
 
 class _StderrProgress:
@@ -96,6 +98,9 @@ def _main(argv: list[str]) -> int:
         print(f"report: {path}")
     else:
         print(render(report, fmt))
+    if report.metrics.get("agent error"):
+        print(f"bumba: the Claude engine stopped: {report.metrics['agent error']}", file=sys.stderr)
+        return EXIT_AGENT
     return EXIT_GATE if report.failed else EXIT_OK
 
 

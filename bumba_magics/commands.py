@@ -121,13 +121,18 @@ _CATALOGUE = [
     ),
     Command(
         "research-technical", "Technical research with cited sources (agent only).",
-        needs="a topic, and an Anthropic API key", available=False, takes_cell=True, lane="agent",
-        unavailable_reason="needs the Claude engine, which is not part of this release",
+        needs="a topic, and an Anthropic API key", takes_cell=True, lane="agent",
+        runner=".engines.claude:run_research", arguments=".engines.claude:research_arguments",
+        details="The agent searches the web (the API's server-side search) and reads the installed versions "
+        "and licences of the packages the topic and the cell name; the answer cites its sources.",
     ),
     Command(
         "implement", "Write code for the cell's request into a new cell below, never run (agent only).",
-        needs="a cell body describing the change, and an Anthropic API key", available=False, lane="agent",
-        unavailable_reason="needs the Claude engine, which is not part of this release",
+        needs="a cell body describing the change, and an Anthropic API key", lane="agent",
+        runner=".engines.claude:run_implement", arguments=".engines.claude:implement_arguments",
+        details="%%bumba implement, then describe the code in the cell. The agent reads the notebook and the "
+        "repository, then writes the code into a new cell below yours, listing the files it read. It is "
+        "never executed for you.",
     ),
     Command("help", "List the commands, or show one command's help.", needs="optionally a command name",
             lane="meta", takes_cell=False),
@@ -137,6 +142,9 @@ _CATALOGUE = [
             lane="meta", takes_cell=False),
     Command("history", "List earlier runs from the store.", needs="optionally a target",
             lane="meta", takes_cell=False),
+    Command("context", "Show exactly what the Claude engine would send for a command (redacted) and its size.",
+            needs="optionally a target and --command NAME", lane="meta", takes_cell=True,
+            arguments=".engines.claude:context_arguments"),
     Command("report", "Reproducible review reports: a papermill template per target, HTML, SARIF, JSON, index.",
             needs="one or more folders, files or globs, e.g. report src/ -o reports/",
             lane="meta", takes_cell=False, arguments=".reports:arguments",

@@ -11,14 +11,14 @@ import time
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
-from traitlets import Bool, Enum, Int, Unicode
+from traitlets import Bool, Enum, Float, Int, Unicode
 
 from .arguments import HelpShown, Invocation, format_for, parse, review_overrides
 from .arguments import UsageError as ArgumentsError
 from .commands import CommandUnavailable, UnknownCommand
 from .findings import Severity
 from .meta import agents_view, explain_view, help_view, history_view
-from .review import GateFailed, ReviewError, review
+from .review import AgentFailed, GateFailed, ReviewError, review
 from .settings import SettingsError
 from .store import Store, StoreError
 from .views.export import write_report
@@ -87,6 +87,20 @@ class BumbaMagics(Magics):
                         help="A notebook review also reviews the repository the notebook sits in.").tag(config=True)
     cache = Bool(None, allow_none=True, help="Reuse per-file results for unchanged files.").tag(config=True)
     show_progress = Bool(True, help="Show a progress line on long reviews.").tag(config=True)
+    api_key = Unicode(None, allow_none=True,
+                      help="Anthropic API key for the Claude engine (default: $ANTHROPIC_API_KEY).").tag(config=True)
+    model = Unicode(None, allow_none=True, help="Model for the Claude engine: sonnet, opus, haiku or an id.").tag(
+        config=True)
+    max_turns = Int(None, allow_none=True, help="Stop the agent after this many turns.").tag(config=True)
+    max_cost = Float(None, allow_none=True, help="Stop the agent before its estimated cost passes this (USD).").tag(
+        config=True)
+    base_url = Unicode(None, allow_none=True, help="API endpoint (a proxy); $ANTHROPIC_BASE_URL works too.").tag(
+        config=True)
+    context_tokens = Int(None, allow_none=True, help="Token budget of the context sent to the agent.").tag(
+        config=True)
+    include_values = Bool(None, allow_none=True,
+                          help="Let the agent see (redacted) variable values, not only types and shapes.").tag(
+        config=True)
 
     def __init__(self, shell=None, **kwargs):
         super().__init__(shell=shell, **kwargs)
@@ -109,7 +123,7 @@ class BumbaMagics(Magics):
             raise UsageError(str(error)) from None
         try:
             return self._dispatch(invocation, cell)
-        except GateFailed:
+        except (GateFailed, AgentFailed):
             raise
         except (ReviewError, CommandUnavailable, SettingsError, StoreError, KeyError) as error:
             message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
@@ -132,14 +146,25 @@ class BumbaMagics(Magics):
             "engine": self.engine, "min_severity": self.severity, "fail_on": self.fail_on, "agent": self.agent,
             "max_file_bytes": self.max_file_bytes, "include_repo": self.include_repo, "cache": self.cache,
         }
+        overrides.update({
+            "api_key": self.api_key, "model": self.model, "max_turns": self.max_turns, "max_cost": self.max_cost,
+            "base_url": self.base_url, "context_tokens": self.context_tokens, "include_values": self.include_values,
+        })
         overrides.update({k: v for k, v in review_overrides(args).items() if v is not None})
+        if command.name == "context":
+            from .engines.claude import context_view
+
+            return context_view(args, shell=self.shell, cell_body=cell, overrides=overrides)
         progress = _progress() if self.show_progress and not getattr(args, "quiet", False) else None
+        from .views.agent_stream import AgentStream
+
+        stream = None if getattr(args, "quiet", False) else AgentStream(display)
         try:
             report = review(
                 command, getattr(args, "target", None), cell_body=cell if cell and cell.strip() else None,
                 shell=self.shell,
                 overrides=overrides, store=self._get_store(), progress=progress,
-                update_baseline=getattr(args, "update_baseline", False), args=args,
+                update_baseline=getattr(args, "update_baseline", False), args=args, events=stream,
             )
         finally:
             if progress is not None:
@@ -148,6 +173,9 @@ class BumbaMagics(Magics):
         if output:
             path = write_report(report, output, format_for(output, getattr(args, "format", None), "html"))
             report.notes.append(f"report written to {path}")
+        if report.metrics.get("agent error"):  # interrupted or failed: the offline findings, then the error
+            display(report)
+            raise AgentFailed(report)
         if report.failed:
             display(report)
             raise GateFailed(report)

@@ -50,6 +50,19 @@ class GateFailed(RuntimeError):
         return [f"GateFailed: {self}"]
 
 
+class AgentFailed(RuntimeError):
+    """The Claude engine stopped on an error or an interrupt. The report (offline findings, and whatever the
+    agent found before it stopped) is carried so callers show it before raising."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"bumba {report.run.command}: the Claude engine stopped: {report.metrics.get('agent error')}"
+                         " — the offline findings are shown")
+        self.report = report
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"AgentFailed: {self}"]
+
+
 def review(
     command: str | Command,
     target: str | None = None,
@@ -63,6 +76,7 @@ def review(
     progress: Progress | None = None,
     update_baseline: bool = False,
     args: Any = None,
+    events: Any = None,
 ) -> Report:
     """Review ``target`` (a path, a glob, or — with ``shell`` — the current notebook) with ``command``."""
     started = time.monotonic()
@@ -70,7 +84,7 @@ def review(
     if cmd.runner:
         return run_command(RunRequest(
             command=cmd, target=target, cell_body=cell_body, shell=shell, args=args,
-            overrides=dict(overrides or {}), store=store, use_store=use_store, progress=progress,
+            overrides=dict(overrides or {}), store=store, use_store=use_store, progress=progress, events=events,
         ))
     if not cmd.analyzers:
         raise ReviewError(f"'{cmd.name}' is not a review command")
@@ -121,16 +135,36 @@ def review(
         findings = [f for f in findings if f.fingerprint not in known]
         notes.append(f"{before - len(findings)} finding(s) already in the baseline {baseline_path.name} not shown")
 
+    agent_result = None
+    if engine == "claude":  # hybrid: the agent is handed the offline findings and adds its own
+        from .engines.claude import AgentUnavailable, merge_findings, run_agent
+
+        try:
+            agent_result = run_agent(
+                command=cmd.name, context=context, agent=agent, settings=effective, offline_findings=findings,
+                shell=shell, store=store, events=events, target=context.label or (target or ""),
+            )
+        except AgentUnavailable as error:
+            raise ReviewError(str(error)) from None
+        reported = [f for f in agent_result.findings if f.severity.at_least(effective.min_severity)]
+        findings = assign_fingerprints(merge_findings(findings, reported))
+        notes.extend(agent_result.notes)
+        if agent_result.error:
+            notes.append(f"the Claude engine stopped: {agent_result.error}; the offline findings are shown")
+
     fail_on = None if update_baseline else effective.fail_on
     report = Report(
         run=RunInfo(
             command=cmd.name, target=context.label or (target or ""), root=str(context.root), engine=engine,
-            engines=[engine], agent=agent.name, agent_hash=agent.sha256, duration_s=round(time.monotonic() - started, 3),
+            engines=["offline", "claude"] if agent_result else [engine], agent=agent.name, agent_hash=agent.sha256,
+            model=agent_result.model if agent_result else None, duration_s=round(time.monotonic() - started, 3),
             files=len(context.sources), tool_versions=_tool_versions(), git_commit=_git_commit(context.root),
             fail_on=fail_on,
         ),
         findings=findings,
         notes=notes,
+        narrative=(agent_result.narrative or None) if agent_result else None,
+        metrics=agent_result.metrics() if agent_result else {},
     )
     if result.cached_files:
         report.notes.append(f"{result.cached_files} of {len(context.sources)} file(s) unchanged: results from cache")
@@ -167,6 +201,7 @@ class RunRequest:
     progress: Progress | None = None
     context: Context | None = None  # for enrich hooks: what the analyzers reviewed
     settings: Settings | None = None  # for enrich hooks: the effective settings
+    events: Any = None  # the Claude engine's listener (engines.claude.AgentEvents), when a front end streams
 
 
 def run_command(request: RunRequest) -> Report:
@@ -187,11 +222,24 @@ def run_command(request: RunRequest) -> Report:
     return report
 
 
+_ENABLE_NOTE_SHOWN = False
+
+
 def _choose_engine(settings: Settings, notes: list[str]) -> str:
+    """auto: the agent when a key is configured, else offline (saying once per process how to enable it)."""
+    global _ENABLE_NOTE_SHOWN
+    from .engines.claude import KEY_HELP, api_key_from
+
+    has_key = bool(api_key_from(settings))
     if settings.engine == "claude":
-        raise ReviewError(
-            "the Claude engine is not part of this release; use --engine offline (or auto)"
-        )
+        if not has_key:
+            raise ReviewError(f"--engine claude: the Claude engine needs an Anthropic API key: {KEY_HELP}")
+        return "claude"
+    if settings.engine == "auto" and has_key:
+        return "claude"
+    if settings.engine == "auto" and not _ENABLE_NOTE_SHOWN:
+        _ENABLE_NOTE_SHOWN = True
+        notes.append(f"reviewed by the offline engine; to add the Claude agent, {KEY_HELP}")
     return "offline"
 
 
@@ -243,4 +291,4 @@ def _git_commit(root: Path) -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-__all__ = ["Context", "GateFailed", "ReviewError", "review"]
+__all__ = ["AgentFailed", "Context", "GateFailed", "ReviewError", "review"]

@@ -69,6 +69,20 @@ class Settings(BaseModel):
     agent: str | None = None
     cache: bool = True
     include_repo: bool = True  # a notebook review also reviews the repository the notebook sits in
+    # the Claude engine
+    model: str | None = None  # sonnet / opus / haiku or a model id; None: the agent file's model
+    max_turns: int = Field(12, ge=1)
+    max_cost: float | None = Field(1.0, ge=0)  # USD per run, estimated from the price table
+    prices: dict[str, dict[str, float]] = Field(default_factory=dict)  # model -> USD per million tokens
+    context_tokens: int = Field(40_000, ge=500)  # budget of the context block sent up front
+    max_output_tokens: int = Field(8192, ge=256)
+    refresh: bool = False  # ask the agent again instead of replaying its cached answer
+    include_values: bool = False  # describe_variable may show (redacted) values
+    api_key: str | None = Field(None, repr=False)  # prefer api_key_env or ANTHROPIC_API_KEY
+    api_key_env: str | None = None  # name of the environment variable holding the key
+    base_url: str | None = None  # a proxy or gateway; ANTHROPIC_BASE_URL works too
+    request_timeout: float = Field(120.0, gt=0)
+    max_retries: int = Field(2, ge=0)
     checkpoint: CheckpointSettings = Field(default_factory=CheckpointSettings)
 
     @field_validator("layers", mode="before")

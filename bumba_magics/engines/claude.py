@@ -1,0 +1,887 @@
+"""The Claude engine: an agent loop on the official ``anthropic`` SDK, streaming, with read-only tools.
+
+One run is: build the first request (system prompt = the agent file's body, the stable context block,
+the command's own instructions; the offline findings and the task in the first user turn), stream the
+reply, run the tools it asks for, answer with their results, and repeat until the model stops, the turn
+or cost budget is spent, or the API fails. Whatever happened, the result carries what was found so far
+and, on failure, a message saying what went wrong — the review that called it still shows the offline
+findings and the kernel never dies.
+
+Cost: ``cache_control`` marks the tools, the agent prompt, the context block and the latest user turn,
+so later turns — and a later command on the same notebook — read those tokens from the prompt cache;
+results are kept in the store by agent, command, model and context hash, so a re-run (papermill) replays
+them without calling the API unless ``--refresh`` is given.
+
+Nothing secret leaves: every request body goes through :class:`..context.redact.Redactor` right before
+it is handed to the SDK.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..agents import AgentSpec, resolve_model
+from ..context.redact import Redactor
+from ..context.source import Context
+from ..findings import Finding
+from .context_budget import ContextPlan, estimate_tokens, plan_context
+from .tools import ToolBox, compact_finding
+
+EPHEMERAL = {"type": "ephemeral"}
+ENGINE = "claude"
+
+# USD per million tokens (input, output, cache write (5 minutes), cache read) as published by Anthropic.
+# Settings.prices overrides or extends it; a model missing here is priced as sonnet, with a note.
+DEFAULT_PRICES: dict[str, dict[str, float]] = {
+    "claude-sonnet-4-5": {"input": 3.0, "output": 15.0, "cache_write": 3.75, "cache_read": 0.30},
+    "claude-opus-4-1": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.50},
+    "claude-haiku-4-5": {"input": 1.0, "output": 5.0, "cache_write": 1.25, "cache_read": 0.10},
+}
+WEB_SEARCH_USD = 0.01  # per search ($10 per 1,000)
+
+KEY_HELP = ("set ANTHROPIC_API_KEY in the environment, or %config BumbaMagics.api_key = '…', "
+            "or api_key_env = 'NAME_OF_VARIABLE' under [tool.bumba] in pyproject.toml")
+
+LANE_INSTRUCTIONS: dict[str, str] = {
+    "scan": "Lane: scan. Hunt for exploitable weaknesses: injection, unsafe deserialisation, secrets, dangerous "
+            "calls, missing authorisation. Confirm or dismiss each offline finding that matters.",
+    "secure": "Lane: secure. Do what scan does, then check hardening (framework settings, auth, crypto, "
+              "transport) and give a concrete fix for each gap.",
+    "analyze-technical": "Lane: analyze-technical. Judge the structure: module boundaries, cycles, layering, "
+                         "coupling, and the functions too complex to change safely.",
+    "improve-performance": "Lane: improve-performance. Explain where time and memory go (use measurements when "
+                           "given) and propose rewrites that cut them, with code.",
+    "checkpoint": "Lane: checkpoint. Say plainly what is risky in the current state and whether it should pass.",
+    "research-technical": "Lane: research-technical. Answer the question with current sources found through "
+                          "web_search, and the installed package versions given in the context. Cite every "
+                          "claim that comes from a source. End with a short recommendation.",
+    "implement": "Lane: implement. Write the code the user asks for, as one notebook cell that fits their "
+                 "notebook and project (read what you need first). Hand it over with write_cell. It is "
+                 "inserted below their cell and never run for them. Keep the narrative short.",
+}
+REVIEW_TASK = (
+    "The offline analyzers' findings are below. Confirm the ones that matter, explain them, rank them, "
+    "dismiss false positives with a reason, and look for what static rules cannot see. Report each new or "
+    "materially improved problem with report_finding (path relative to the root; cell number for notebook "
+    "cells), then finish with a short narrative: the most important problems first."
+)
+
+
+class AgentUnavailable(RuntimeError):
+    """The Claude engine cannot run at all (no key, no SDK): the message says how to enable it."""
+
+
+# ------------------------------------------------------------------------------------------- bookkeeping
+
+
+@dataclass
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read: int = 0
+    cache_write: int = 0
+    web_searches: int = 0
+
+    def add(self, usage: Any) -> None:
+        self.input_tokens += getattr(usage, "input_tokens", 0) or 0
+        self.output_tokens += getattr(usage, "output_tokens", 0) or 0
+        self.cache_read += getattr(usage, "cache_read_input_tokens", 0) or 0
+        self.cache_write += getattr(usage, "cache_creation_input_tokens", 0) or 0
+        server = getattr(usage, "server_tool_use", None)
+        self.web_searches += getattr(server, "web_search_requests", 0) or 0
+
+    @property
+    def total_input(self) -> int:
+        return self.input_tokens + self.cache_read + self.cache_write
+
+    @property
+    def cache_share(self) -> float:
+        return self.cache_read / self.total_input if self.total_input else 0.0
+
+    def cost(self, prices: dict[str, float]) -> float:
+        return (self.input_tokens * prices["input"] + self.output_tokens * prices["output"]
+                + self.cache_write * prices["cache_write"] + self.cache_read * prices["cache_read"]) / 1e6 \
+            + self.web_searches * WEB_SEARCH_USD
+
+
+def price_for(model: str, table: dict[str, dict[str, float]] | None = None) -> tuple[dict[str, float], str | None]:
+    """The price row for a model id (dated ids match their family), and a note when it was guessed."""
+    prices = {**DEFAULT_PRICES, **(table or {})}
+    for name in sorted(prices, key=len, reverse=True):
+        if model == name or model.startswith(name + "-"):
+            return prices[name], None
+    return DEFAULT_PRICES["claude-sonnet-4-5"], f"no price for {model}; cost estimated at claude-sonnet-4-5 prices"
+
+
+@dataclass
+class AgentResult:
+    model: str
+    narrative: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    cost: float = 0.0
+    turns: int = 0
+    stop: str = "end_turn"  # end_turn | max_turns | max_cost | max_tokens | error | cancelled
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    files_read: list[str] = field(default_factory=list)
+    code: list[tuple[str, str]] = field(default_factory=list)
+    citations: list[dict] = field(default_factory=list)
+    tool_calls: int = 0
+    replayed: bool = False
+    redactions: int = 0
+
+    def metrics(self) -> dict[str, Any]:
+        """Flat numbers for report.metrics (every view renders them as a table)."""
+        metrics = {
+            "agent model": self.model,
+            "agent turns": self.turns,
+            "agent stop": self.stop,
+            "tokens in": self.usage.input_tokens,
+            "tokens out": self.usage.output_tokens,
+            "tokens cache read": self.usage.cache_read,
+            "tokens cache write": self.usage.cache_write,
+            "cache read share": round(self.usage.cache_share, 3),
+            "estimated cost (USD)": round(self.cost, 4),
+            "agent tool calls": self.tool_calls,
+            "secrets redacted": self.redactions,
+        }
+        if self.usage.web_searches:
+            metrics["web searches"] = self.usage.web_searches
+        if self.replayed:
+            metrics["agent replayed from cache"] = True
+        if self.error:
+            metrics["agent error"] = self.error
+        return metrics
+
+    def to_payload(self) -> dict:
+        return {
+            "model": self.model, "narrative": self.narrative,
+            "findings": [f.model_dump(mode="json", exclude_none=True) for f in self.findings],
+            "usage": self.usage.__dict__, "cost": self.cost, "turns": self.turns, "stop": self.stop,
+            "notes": self.notes, "files_read": self.files_read, "code": self.code, "citations": self.citations,
+            "tool_calls": self.tool_calls,
+        }
+
+    @classmethod
+    def from_payload(cls, data: dict) -> AgentResult:
+        return cls(
+            model=data["model"], narrative=data.get("narrative", ""),
+            findings=[Finding.model_validate(f) for f in data.get("findings", [])],
+            usage=Usage(**data.get("usage", {})), cost=data.get("cost", 0.0), turns=data.get("turns", 0),
+            stop=data.get("stop", "end_turn"), notes=list(data.get("notes", [])),
+            files_read=list(data.get("files_read", [])), code=[tuple(c) for c in data.get("code", [])],
+            citations=list(data.get("citations", [])), tool_calls=data.get("tool_calls", 0),
+        )
+
+
+class AgentEvents:
+    """What a front end hears while the agent works. Every method is optional; the default does nothing."""
+
+    def on_offline(self, findings: list[Finding]) -> None: ...
+
+    def on_text(self, delta: str) -> None: ...
+
+    def on_tool(self, name: str, arguments: dict) -> None: ...
+
+    def on_finding(self, finding: Finding) -> None: ...
+
+    def on_end(self, result: AgentResult) -> None: ...
+
+
+# ------------------------------------------------------------------------------------------------ client
+
+_CLIENTS: dict[tuple, Any] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def api_key_from(settings: Any, explicit: str | None = None) -> str | None:
+    """The key: explicit (trait), then ``api_key`` / ``api_key_env`` in settings, then ANTHROPIC_API_KEY."""
+    if explicit:
+        return explicit
+    if getattr(settings, "api_key", None):
+        return settings.api_key
+    name = getattr(settings, "api_key_env", None)
+    if name and os.environ.get(name):
+        return os.environ[name]
+    return os.environ.get("ANTHROPIC_API_KEY") or None
+
+
+def get_client(api_key: str, base_url: str | None = None, *, timeout: float = 120.0, max_retries: int = 2):
+    """One client per key, endpoint and limits: building one costs ~45 ms and keeps a connection pool."""
+    try:
+        import anthropic
+    except ImportError:  # pragma: no cover — the extra is part of every install we test
+        raise AgentUnavailable("the Claude engine needs the anthropic package: pip install 'bumba_magics[claude]'")
+    base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
+    key = (hashlib.sha256(api_key.encode()).hexdigest(), base_url, timeout, max_retries)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            client = anthropic.Anthropic(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
+            _CLIENTS[key] = client
+    return client
+
+
+def describe_error(error: BaseException, base_url: str | None = None) -> str:
+    """A sentence a user can act on, for every way a call to the API can fail."""
+    import anthropic
+
+    try:
+        import httpx2 as _httpx
+    except ImportError:  # pragma: no cover — older SDKs ride on httpx
+        import httpx as _httpx
+
+    if isinstance(error, KeyboardInterrupt):
+        return "cancelled (interrupted); the agent's work so far is kept"
+    if isinstance(error, anthropic.AuthenticationError):
+        return "the API key was refused (401 authentication_error): check ANTHROPIC_API_KEY or BumbaMagics.api_key"
+    if isinstance(error, anthropic.PermissionDeniedError):
+        return f"the API key may not use this model or feature (403): {_api_message(error)}"
+    if isinstance(error, anthropic.RateLimitError):
+        return f"rate limited (429) and the retries ran out: {_api_message(error)}; try again in a minute"
+    if isinstance(error, (anthropic.APITimeoutError, _httpx.TimeoutException)):
+        return "the API did not answer within the request timeout; try again, or raise the timeout"
+    if isinstance(error, (anthropic.APIConnectionError, _httpx.TransportError, OSError)):
+        where = base_url or os.environ.get("ANTHROPIC_BASE_URL") or "api.anthropic.com"
+        return f"cannot reach the API at {where}: {error.__cause__ or error}"
+    if isinstance(error, anthropic.APIStatusError):
+        kind = (error.body or {}).get("error", {}).get("type") if isinstance(error.body, dict) else None
+        if error.status_code == 200:
+            return f"the reply stream broke off with an error event ({kind or 'error'}): {_api_message(error)}"
+        if error.status_code == 529 or kind == "overloaded_error":
+            return "the API is overloaded (529) and the retries ran out; try again shortly"
+        if error.status_code == 400:
+            return f"the API rejected the request (400): {_api_message(error)}"
+        return f"the API failed ({error.status_code} {kind or ''}) after retries: {_api_message(error)}".replace(
+            "  ", " ")
+    return f"the agent stopped: {type(error).__name__}: {error}"
+
+
+def _api_message(error: Any) -> str:
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+    return str(getattr(error, "message", error))
+
+
+# -------------------------------------------------------------------------------------------- the request
+
+
+@dataclass
+class PreparedRun:
+    """Everything the first request holds, redacted, and what is needed to run and replay it."""
+
+    model: str
+    system: list[dict]
+    tools: ToolBox
+    first_message: list[dict]
+    redactor: Redactor
+    plan: ContextPlan | None
+    cache_key: str
+    prices: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+
+    def request(self) -> dict:
+        """The first request's body as it would be sent (cache marks included), redacted."""
+        return self.redactor.payload({
+            "model": self.model, "system": self.system, "tools": _mark_tools(self.tools.definitions()),
+            "messages": [{"role": "user", "content": _mark_last(self.first_message)}],
+        })
+
+    def size(self) -> dict[str, int]:
+        request = self.request()
+        return {
+            "system tokens": sum(estimate_tokens(b["text"]) for b in request["system"]),
+            "context tokens": self.plan.tokens if self.plan else 0,
+            "tools tokens": estimate_tokens(json.dumps(request["tools"])),
+            "first message tokens": estimate_tokens(json.dumps(request["messages"])),
+            "total tokens (estimated)": estimate_tokens(json.dumps(request)),
+        }
+
+
+def _mark_tools(definitions: list[dict]) -> list[dict]:
+    if not definitions:
+        return definitions
+    return [*definitions[:-1], {**definitions[-1], "cache_control": EPHEMERAL}]
+
+
+def _mark_last(blocks: list[dict]) -> list[dict]:
+    return [*blocks[:-1], {**blocks[-1], "cache_control": EPHEMERAL}] if blocks else blocks
+
+
+def prepare(
+    *,
+    command: str,
+    context: Context | None,
+    agent: AgentSpec,
+    settings: Any,
+    offline_findings: list[Finding] = (),
+    task: str | None = None,
+    extra_context: str = "",
+    shell: Any = None,
+    store: Any = None,
+    target: str = "",
+) -> PreparedRun:
+    """Build the first request: the redactor learns every secret in the context before anything is written."""
+    model = resolve_model(getattr(settings, "model", None) or agent.model)
+    prices, price_note = price_for(model, getattr(settings, "prices", None))
+    redactor = Redactor()
+    redactor.learn_environment(os.environ)
+    namespace = getattr(shell, "user_ns", None)
+    if isinstance(namespace, dict):
+        redactor.learn_namespace(namespace)
+    if context is not None:
+        for source in context.sources:
+            redactor.learn(source.text)
+            for cell in source.cells:
+                redactor.learn(cell.source)
+                for output in cell.outputs_text:
+                    redactor.learn(output)
+    key = api_key_from(settings)
+    if key:
+        redactor.add(key)
+
+    root = context.root if context is not None else Path.cwd()
+    plan = None
+    if context is not None and context.sources:
+        plan = plan_context(context, redactor, budget=getattr(settings, "context_tokens", 40_000),
+                            findings=list(offline_findings), target=target)
+    tools = ToolBox(
+        root=root, context=context, shell=shell, store=store,
+        include_values=bool(getattr(settings, "include_values", False)),
+        granted=agent.granted_tools, lane=command, agent_name=agent.name,
+    )
+    system = [{"type": "text", "text": redactor.text(agent.prompt or f"You are {agent.name}.")}]
+    stable = "\n".join(part for part in (plan.text if plan else "", extra_context) if part)
+    if stable:
+        system.append({"type": "text", "text": redactor.text(stable)})
+    system.append({"type": "text", "text": LANE_INSTRUCTIONS.get(
+        command, f"Lane: {command}. Review the target for this command's concerns and report findings.")})
+    # cache breakpoints: the agent prompt (stable for every command) and the context (stable per target)
+    system[0]["cache_control"] = EPHEMERAL
+    if stable:
+        system[1]["cache_control"] = EPHEMERAL
+
+    lines = [f"Command: {command}", f"Target: {target or (context.label if context else '')}",
+             f"Project root: {root.name}"]
+    if offline_findings:
+        lines.append(f"<offline-findings count=\"{len(offline_findings)}\">")
+        lines += [compact_finding(f) for f in offline_findings[:200]]
+        if len(offline_findings) > 200:
+            lines.append(f"[{len(offline_findings) - 200} more lower-ranked findings not listed]")
+        lines.append("</offline-findings>")
+    elif command not in ("research-technical", "implement"):
+        lines.append("The offline analyzers found nothing.")
+    if agent.unavailable_tools:
+        lines.append("Tools named in your definition that are unavailable here: " + ", ".join(agent.unavailable_tools))
+    lines.append("")
+    lines.append(task or REVIEW_TASK)
+    first_message = [{"type": "text", "text": redactor.text("\n".join(lines))}]
+
+    notes = [price_note] if price_note else []
+    prepared = PreparedRun(model=model, system=system, tools=tools, first_message=first_message,
+                           redactor=redactor, plan=plan, cache_key="", prices=prices, notes=notes)
+    basis = json.dumps({"agent": agent.sha256 or agent.name, "command": command, "model": model,
+                        "request": prepared.request(), "values": tools.include_values}, sort_keys=True)
+    prepared.cache_key = hashlib.sha256(basis.encode()).hexdigest()
+    return prepared
+
+
+# ------------------------------------------------------------------------------------------------ the loop
+
+
+def _block_dict(block: Any) -> dict:
+    data = block.model_dump(mode="json", exclude_none=True)
+    data.pop("parsed_output", None)
+    return data
+
+
+class AgentLoop:
+    """Stream turns until the model stops or a budget is spent; tools answered between turns."""
+
+    def __init__(self, prepared: PreparedRun, client: Any, *, max_turns: int = 12, max_cost: float | None = None,
+                 max_tokens: int = 8192, events: AgentEvents | None = None) -> None:
+        self.prepared = prepared
+        self.client = client
+        self.max_turns = max_turns
+        self.max_cost = max_cost
+        self.max_tokens = max_tokens
+        self.events = events or AgentEvents()
+        self.tool_defs = _mark_tools(prepared.tools.definitions())
+
+    def run(self) -> AgentResult:
+        prepared, events = self.prepared, self.events
+        result = AgentResult(model=prepared.model, notes=list(prepared.notes))
+        prepared.tools.on_finding = events.on_finding
+        messages: list[dict] = [{"role": "user", "content": list(prepared.first_message)}]
+        texts: list[str] = []
+        last_turn_cost = 0.0
+        try:
+            while True:
+                if result.turns >= self.max_turns:
+                    result.stop = "max_turns"
+                    result.notes.append(f"the agent stopped after {result.turns} turns (--max-turns "
+                                        f"{self.max_turns}); its findings so far are kept")
+                    break
+                if self.max_cost is not None and result.turns and result.cost + last_turn_cost > self.max_cost:
+                    result.stop = "max_cost"
+                    result.notes.append(f"the agent stopped after {result.turns} turns: another turn would "
+                                        f"likely pass --max-cost ${self.max_cost:.2f} (spent ${result.cost:.4f})")
+                    break
+                message = self._turn(messages)
+                result.turns += 1
+                before = result.cost
+                result.usage.add(message.usage)
+                result.cost = result.usage.cost(prepared.prices)
+                last_turn_cost = result.cost - before
+                content = [_block_dict(b) for b in message.content]
+                messages.append({"role": "assistant", "content": content})
+                turn_text = "".join(b.text for b in message.content if b.type == "text")
+                if turn_text.strip():
+                    texts.append(turn_text.strip())
+                for block in message.content:
+                    for cited in getattr(block, "citations", None) or []:
+                        entry = {"url": getattr(cited, "url", None), "title": getattr(cited, "title", None)}
+                        if entry["url"] and entry not in result.citations:
+                            result.citations.append(entry)
+                if message.stop_reason == "pause_turn":
+                    continue  # a long server-side tool: send the turn back as it is and the API goes on
+                calls = [b for b in message.content if b.type == "tool_use"]
+                if message.stop_reason == "max_tokens":
+                    result.stop = "max_tokens"
+                    result.notes.append("the agent's reply hit the output token limit and was cut")
+                    break
+                if message.stop_reason != "tool_use" or not calls:
+                    result.stop = "end_turn"
+                    break
+                answers = []
+                for call in calls:
+                    arguments = call.input if isinstance(call.input, dict) else {}
+                    events.on_tool(call.name, arguments)
+                    output, is_error = prepared.tools.call(call.name, arguments)
+                    answers.append({"type": "tool_result", "tool_use_id": call.id, "content": output,
+                                    **({"is_error": True} if is_error else {})})
+                messages.append({"role": "user", "content": answers})
+                if self.max_cost is not None and result.cost >= self.max_cost:
+                    result.stop = "max_cost"
+                    result.notes.append(f"the agent stopped after {result.turns} turns: --max-cost "
+                                        f"${self.max_cost:.2f} reached (spent ${result.cost:.4f})")
+                    break
+        except KeyboardInterrupt as error:
+            result.stop, result.error = "cancelled", describe_error(error)
+        except Exception as error:  # noqa: BLE001 — every API / network failure ends the run with a message
+            result.stop, result.error = "error", describe_error(error, str(getattr(self.client, "base_url", "")))
+        result.narrative = "\n\n".join(texts)
+        result.findings = list(prepared.tools.findings)
+        result.files_read = list(prepared.tools.files_read)
+        result.code = list(prepared.tools.code)
+        result.tool_calls = prepared.tools.calls
+        result.redactions = prepared.redactor.count
+        events.on_end(result)
+        return result
+
+    def _turn(self, messages: list[dict]) -> Any:
+        # the latest user turn carries the moving cache mark: the next turn reads this one's prefix
+        marked = [*messages[:-1], {**messages[-1], "content": _mark_last(messages[-1]["content"])}]
+        body = self.prepared.redactor.payload({"system": self.prepared.system, "messages": marked})
+        kwargs: dict[str, Any] = {"model": self.prepared.model, "max_tokens": self.max_tokens,
+                                  "system": body["system"], "messages": body["messages"]}
+        if self.tool_defs:
+            kwargs["tools"] = self.prepared.redactor.payload(self.tool_defs)
+        with self.client.messages.stream(**kwargs) as stream:
+            for event in stream:
+                if event.type == "text":
+                    self.events.on_text(event.text)
+            message = stream.get_final_message()
+        return message
+
+
+# --------------------------------------------------------------------------------------- running a review
+
+
+def run_agent(
+    *,
+    command: str,
+    context: Context | None,
+    agent: AgentSpec,
+    settings: Any,
+    offline_findings: list[Finding] = (),
+    task: str | None = None,
+    extra_context: str = "",
+    shell: Any = None,
+    store: Any = None,
+    events: AgentEvents | None = None,
+    target: str = "",
+    api_key: str | None = None,
+) -> AgentResult:
+    """Prepare, replay from the response cache when possible, else run the loop and keep the result."""
+    key = api_key or api_key_from(settings)
+    if not key:
+        raise AgentUnavailable(f"the Claude engine needs an Anthropic API key: {KEY_HELP}")
+    events = events or AgentEvents()
+    prepared = prepare(command=command, context=context, agent=agent, settings=settings,
+                       offline_findings=offline_findings, task=task, extra_context=extra_context, shell=shell,
+                       store=store, target=target)
+    prepared.redactor.add(key)
+    events.on_offline(list(offline_findings))
+    if store is not None and not getattr(settings, "refresh", False):
+        cached = store.response_get(prepared.cache_key)
+        if cached is not None:
+            result = AgentResult.from_payload(cached)
+            result.replayed = True
+            result.notes.append("the agent's answer was replayed from the response cache (--refresh asks again)")
+            if result.narrative:
+                events.on_text(result.narrative)
+            for finding in result.findings:
+                events.on_finding(finding)
+            events.on_end(result)
+            return result
+    client = get_client(key, getattr(settings, "base_url", None), timeout=getattr(settings, "request_timeout", 120.0),
+                        max_retries=getattr(settings, "max_retries", 2))
+    loop = AgentLoop(prepared, client, max_turns=getattr(settings, "max_turns", 12),
+                     max_cost=getattr(settings, "max_cost", None),
+                     max_tokens=getattr(settings, "max_output_tokens", 8192), events=events)
+    result = loop.run()
+    if store is not None and result.error is None:
+        try:
+            store.response_put(prepared.cache_key, result.to_payload())
+        except Exception as error:  # noqa: BLE001 — the cache is a saving, the answer is still good
+            result.notes.append(f"the agent's answer could not be cached: {error}")
+    return result
+
+
+def merge_findings(offline: list[Finding], agent: list[Finding]) -> list[Finding]:
+    """Offline findings plus the agent's, one per place and problem; ``engine`` says who found it.
+
+    Same place is the same path, cell and line; same problem is the same rule, or the same category when
+    the agent named its own rule. A duplicate confirms the offline finding (engine ``offline+claude``) and
+    fills in the explanation or fix it lacked.
+    """
+    merged = list(offline)
+    index: dict[tuple, int] = {}
+    for position, finding in enumerate(merged):
+        place = (finding.location.path, finding.location.cell, finding.location.line)
+        index.setdefault((*place, finding.rule.upper()), position)
+        index.setdefault((*place, finding.category.value), position)
+    for finding in agent:
+        place = (finding.location.path, finding.location.cell, finding.location.line)
+        position = index.get((*place, finding.rule.upper()))
+        if position is None and finding.location.line is not None:
+            position = index.get((*place, finding.category.value))
+        if position is None:
+            merged.append(finding)
+            index[(*place, finding.rule.upper())] = len(merged) - 1
+            continue
+        known = merged[position]
+        if known.engine == ENGINE:  # the agent said it twice
+            continue
+        merged[position] = known.model_copy(update={
+            "engine": f"{known.engine}+{ENGINE}" if ENGINE not in known.engine else known.engine,
+            "why": known.why or finding.why,
+            "recommendation": known.recommendation or finding.recommendation,
+            "fix": known.fix or finding.fix,
+        })
+    return merged
+
+
+# ------------------------------------------------------------------------------------ agent-only commands
+
+_FENCE = re.compile(r"```(?:python|py)?[ \t]*\n(.*?)```", re.DOTALL)
+
+
+def research_arguments(parser) -> None:
+    """research-technical: the question as words (no quotes needed), and the agent's options."""
+    parser.add_argument("topic", nargs="*", help="the question (or give it as the %%%%bumba cell body)")
+    _agent_command_options(parser)
+
+
+def implement_arguments(parser) -> None:
+    """implement: the request is the cell body; an optional folder or file gives the code's context."""
+    parser.add_argument("target", nargs="?", help="a folder or file the code is for (default: the notebook)")
+    parser.add_argument("--include-values", action="store_true", default=None, dest="include_values",
+                        help="let the agent see variable values (redacted), not only types and shapes")
+    parser.add_argument("--no-repo", action="store_true", help="only the notebook, not its repository")
+    _agent_command_options(parser)
+
+
+def _agent_command_options(parser) -> None:
+    from ..arguments import FORMATS, add_agent_options
+
+    parser.add_argument("--agent", metavar="NAME|PATH", help="agent definition to use (see 'agents')")
+    add_agent_options(parser)
+    parser.add_argument("-f", "--format", choices=FORMATS, help="output format (CLI: text by default)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+
+def _runner_setup(request, lane: str):
+    from ..agents import AgentFileError, AgentNotFound, resolve_agent
+    from ..review import ReviewError
+    from ..settings import Settings, load_settings
+    from ..store import Store, StoreError
+
+    root = Path.cwd()
+    if request.target and lane == "implement":
+        candidate = Path(request.target).expanduser()
+        root = candidate if candidate.is_dir() else candidate.parent
+    settings = load_settings(root, request.settings or Settings()).merged(
+        **{k: v for k, v in request.overrides.items() if k != "engine"})
+    if request.overrides.get("engine") == "offline":
+        raise ReviewError(f"'{lane}' is agent-only: it cannot run with --engine offline")
+    if not api_key_from(settings, request.overrides.get("api_key")):
+        raise ReviewError(f"'{lane}' needs the Claude engine, and no Anthropic API key is configured: {KEY_HELP}")
+    try:
+        agent = resolve_agent(settings.agent, project_dir=root)
+    except (AgentFileError, AgentNotFound) as error:
+        raise ReviewError(str(error)) from None
+    store = request.store
+    if store is None and request.use_store:
+        try:
+            store = Store(os.environ.get("BUMBA_STORE") or None)
+        except StoreError:
+            store = None
+    return settings, agent, store, root
+
+
+def _report(lane: str, target: str, root: Path, agent: AgentSpec, result: AgentResult, started: float):
+    from ..report import Report, RunInfo
+
+    report = Report(
+        run=RunInfo(command=lane, target=target, root=str(root), engine=ENGINE, engines=[ENGINE], agent=agent.name,
+                    agent_hash=agent.sha256, model=result.model, duration_s=round(time.monotonic() - started, 3)),
+        findings=result.findings, notes=list(result.notes), narrative=result.narrative or None,
+        metrics=result.metrics(),
+    )
+    if result.error:
+        report.notes.append(f"the Claude engine stopped: {result.error}")
+    return report
+
+
+def run_research(request) -> Any:
+    """``research-technical TOPIC``: web search through the API plus the installed packages' metadata."""
+    started = time.monotonic()
+    settings, agent, store, root = _runner_setup(request, "research-technical")
+    from ..review import ReviewError
+
+    words = list(getattr(request.args, "topic", None) or [])
+    topic = " ".join(words).strip() or (request.cell_body or "").strip() or (request.target or "").strip()
+    if not topic:
+        raise ReviewError("research-technical needs a topic: %bumba research-technical 'how to …'")
+    packages = installed_packages(topic, request.cell_body or "", getattr(request.shell, "user_ns", None))
+    extra = "<installed-packages>\n" + "\n".join(packages) + "\n</installed-packages>" if packages else ""
+    task = (f"Research question: {topic}\n\nSearch the web for current, authoritative sources; use the installed "
+            "versions above to make the answer specific to this environment. Cite sources.")
+    result = run_agent(command="research-technical", context=None, agent=agent, settings=settings, task=task,
+                       extra_context=extra, shell=request.shell, store=store,
+                       events=getattr(request, "events", None), target=topic,
+                       api_key=request.overrides.get("api_key"))
+    if result.citations:
+        sources = "\n".join(f"[{n}] {c.get('title') or c['url']} — {c['url']}"
+                            for n, c in enumerate(result.citations, start=1))
+        result.narrative = f"{result.narrative}\n\nSources:\n{sources}".strip()
+    return _report("research-technical", topic, root, agent, result, started)
+
+
+def installed_packages(topic: str, code: str = "", namespace: dict | None = None) -> list[str]:
+    """Name, version, licence and summary of the installed distributions the topic or the code names."""
+    import ast
+    from importlib import metadata
+
+    names = {word.lower() for word in re.findall(r"[A-Za-z][A-Za-z0-9_.-]+", topic)}
+    try:
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0].lower() for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module.split(".")[0].lower())
+    except SyntaxError:
+        pass
+    for value in (namespace or {}).values():
+        module = getattr(value, "__name__", None) if type(value).__name__ == "module" else None
+        if module:
+            names.add(module.split(".")[0].lower())
+    by_module = metadata.packages_distributions()
+    wanted = set()
+    for name in names:
+        wanted |= {d.lower() for d in by_module.get(name, [])}
+        wanted.add(name)
+    lines = []
+    for dist in sorted(metadata.distributions(), key=lambda d: (d.metadata["Name"] or "").lower()):
+        name = dist.metadata["Name"] or ""
+        if name.lower() not in wanted and name.lower().replace("-", "_") not in wanted:
+            continue
+        lines.append(f"{name}=={dist.version}  licence: {_licence(dist.metadata)}  — "
+                     f"{(dist.metadata['Summary'] or '')[:120]}")
+        if len(lines) >= 40:
+            break
+    return lines
+
+
+def _licence(meta: Any) -> str:
+    """SPDX expression when declared, else the trove classifiers, else the first line of License."""
+    if meta.get("License-Expression"):
+        return meta["License-Expression"]
+    classifiers = [c.split("::")[-1].strip() for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
+    if classifiers:
+        return ", ".join(classifiers)
+    first = (meta.get("License") or "").strip().splitlines()
+    return first[0][:80] if first else "unknown"
+
+
+def run_implement(request) -> Any:
+    """``%%bumba implement``: code for the cell's request, written into a new cell below — never executed."""
+    from ..context.targets import resolve
+    from ..review import ReviewError
+
+    started = time.monotonic()
+    settings, agent, store, _root = _runner_setup(request, "implement")
+    ask = (request.cell_body or "").strip()
+    if not ask:
+        raise ReviewError("implement takes its request from the cell body: %%bumba implement, then describe the code")
+    try:
+        if request.target:
+            context = resolve(request.target, max_file_bytes=settings.max_file_bytes)
+        elif request.shell is not None:
+            context = resolve(None, shell=request.shell, include_repo=settings.include_repo,
+                              max_file_bytes=settings.max_file_bytes)
+        else:
+            context = resolve(".", max_file_bytes=settings.max_file_bytes)
+    except (FileNotFoundError, ValueError) as error:
+        raise ReviewError(str(error)) from None
+    task = (f"The user's request, for a new cell below theirs:\n{ask}\n\nRead what you need (cells, modules, "
+            "variable shapes), then call write_cell once with the complete code. Do not report findings unless "
+            "something blocks the request.")
+    result = run_agent(command="implement", context=context, agent=agent, settings=settings, task=task,
+                       shell=request.shell, store=store, events=getattr(request, "events", None),
+                       target="<cell>", api_key=request.overrides.get("api_key"))
+    report = _report("implement", "<cell>", context.root, agent, result, started)
+    code = result.code[-1][0] if result.code else _last_fence(result.narrative)
+    if not code:
+        if not result.error:
+            report.notes.append("the agent did not write any code")
+        return report
+    read = ", ".join(result.files_read) or "nothing (it worked from the context given)"
+    header = (f"# Written by bumba implement ({result.model}); review before running.\n"
+              f"# Files it read: {read}\n")
+    cell = header + code.rstrip() + "\n"
+    from ..report import Artifact
+
+    report.artifacts.append(Artifact(title="code for the new cell", mime="text/x-python", data=cell))
+    report.metrics["files read"] = len(result.files_read)
+    if request.shell is not None and hasattr(request.shell, "set_next_input"):
+        request.shell.set_next_input(cell, replace=False)
+        report.notes.append("the code is in a new cell below, not run")
+    return report
+
+
+def _last_fence(text: str) -> str:
+    blocks = _FENCE.findall(text or "")
+    return blocks[-1].strip() if blocks else ""
+
+
+
+# ------------------------------------------------------------------------------------- %bumba context
+
+
+def context_arguments(parser) -> None:
+    """``context [TARGET] [--command NAME]``: the review whose first request is shown."""
+    parser.add_argument("target", nargs="?", help="what the review would look at (default: the notebook)")
+    parser.add_argument("--command", dest="for_command", default="scan", metavar="NAME",
+                        help="the review command whose request to show (default: scan)")
+    parser.add_argument("--budget", type=int, dest="context_tokens", metavar="TOKENS",
+                        help="context budget in tokens (default 40000, or [tool.bumba] context_tokens)")
+    parser.add_argument("--agent", metavar="NAME|PATH", help="agent definition to use (see 'agents')")
+    parser.add_argument("--model", metavar="MODEL", help="sonnet, opus, haiku or a model id")
+    parser.add_argument("--include-values", action="store_true", default=None, dest="include_values")
+    parser.add_argument("--no-repo", action="store_true", help="only the notebook, not its repository")
+
+
+class ContextPreview:
+    """What would be sent, after redaction: the first request of a review, its size and how it was chosen."""
+
+    def __init__(self, command: str, prepared: PreparedRun) -> None:
+        self.command = command
+        self.prepared = prepared
+        self.request = prepared.request()
+        self.sizes = prepared.size()
+
+    @property
+    def tokens(self) -> int:
+        return self.sizes["total tokens (estimated)"]
+
+    def text(self) -> str:
+        """The request's text parts in order: system blocks, then the first user message."""
+        parts = [block["text"] for block in self.request["system"]]
+        parts += [block["text"] for block in self.request["messages"][0]["content"]]
+        return "\n\n".join(parts)
+
+    def _summary(self) -> list[str]:
+        tools = ", ".join(t["name"] for t in self.request["tools"])
+        lines = [f"model {self.prepared.model}; tools: {tools}"]
+        lines += [f"{key}: {value:,}" for key, value in self.sizes.items()]
+        redactions = self.prepared.redactor.count
+        lines.append(f"secrets redacted: {redactions}")
+        if self.prepared.plan is not None:
+            lines.append(f"context budget: {self.prepared.plan.budget:,} tokens")
+            for row in self.prepared.plan.sections:
+                lines.append(f"  {row.status:<9} {row.tokens:>7,}  {row.title}{' — ' + row.note if row.note else ''}")
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join([f"bumba context for '{self.command}' (what the Claude engine would send):",
+                          *self._summary(), "", self.text()])
+
+    def _repr_markdown_(self) -> str:
+        from ..views.mimebundle import md_fence
+
+        summary = "\n".join(f"- {line.strip()}" for line in self._summary())
+        return (f"### What `{self.command}` would send to Claude (redacted)\n\n{summary}\n\n"
+                + md_fence(self.text(), "text"))
+
+
+def context_view(args: Any, *, shell: Any = None, cell_body: str | None = None,
+                 overrides: dict | None = None) -> ContextPreview:
+    """Build (never send) the first request a hybrid review would make."""
+    from ..agents import AgentFileError, AgentNotFound, resolve_agent
+    from ..commands import get_command
+    from ..context.targets import resolve
+    from ..review import ReviewError, review
+    from ..settings import Settings, load_settings
+
+    command = get_command(getattr(args, "for_command", None) or "scan")
+    if not command.analyzers:
+        raise ReviewError(f"context shows the request of a review command; '{command.name}' is not one")
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if getattr(args, "context_tokens", None):
+        overrides["context_tokens"] = args.context_tokens
+    target = getattr(args, "target", None)
+    body = cell_body if cell_body and cell_body.strip() else None
+    offline = review(command, target, cell_body=body, shell=shell,
+                     overrides={**overrides, "engine": "offline", "fail_on": "none"}, use_store=False)
+    include_repo = overrides.get("include_repo")
+    base = Settings()
+    try:
+        context = resolve(target, shell=shell, cell_body=body, max_file_bytes=base.max_file_bytes,
+                          include_repo=True if include_repo is None else include_repo)
+    except (FileNotFoundError, ValueError) as error:
+        raise ReviewError(str(error)) from error
+    settings = load_settings(context.root, base).merged(
+        **{k: v for k, v in overrides.items() if k not in ("engine", "fail_on")})
+    try:
+        agent = resolve_agent(settings.agent, project_dir=context.root)
+    except (AgentFileError, AgentNotFound) as error:
+        raise ReviewError(str(error)) from None
+    prepared = prepare(command=command.name, context=context, agent=agent, settings=settings,
+                       offline_findings=offline.findings, shell=shell, target=offline.run.target)
+    return ContextPreview(command.name, prepared)
