@@ -75,6 +75,11 @@ def _main(argv: list[str]) -> int:
             from .reports import main as report_main
 
             return report_main(args)  # its own 0 / 1 / 2, same meanings
+        if command.name == "context":
+            from .engines.claude import context_view
+
+            print(context_view(args, overrides=review_overrides(args)))
+            return EXIT_OK
         progress = None if getattr(args, "quiet", False) else _StderrProgress()
         target = getattr(args, "target", None)
         try:
