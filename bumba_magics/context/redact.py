@@ -43,6 +43,12 @@ _SECRET_NAME = re.compile(
     r"signing_?key|session_?key|dsn|database_url|conn(ection)?_?str",
     re.IGNORECASE,
 )
+_SECRET_LIST = re.compile(
+    r"""["']?[A-Za-z0-9_.-]*(?:pass(?:word|wd)?|secret|token|api_?key|apikey|access_?key|credential)"""
+    r"""[A-Za-z0-9_.-]*["']?\s*[:=]\s*[\[(](?P<items>[^\])]{0,20000})[\])]""",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"""(["'])([^"'\n]{1,500})\1""")
 MIN_LITERAL = 6  # shorter values ("root", "1234") would blank out ordinary words all over the text
 
 # Keys whose values the API itself produced and needs back byte for byte.
@@ -86,9 +92,19 @@ class Redactor:
         self._memo.clear()
 
     def learn(self, text: str) -> None:
-        """Remember every secret value the scanner finds in ``text`` (nothing is redacted yet)."""
+        """Remember every secret value the scanner finds in ``text`` (nothing is redacted yet).
+
+        Also the quoted strings in a list given to a secret-looking name (``"api_token": ["…", "…"]``, the
+        way a DataFrame column is built): the scanner reads one value per name, and the table the cell then
+        prints shows the values with no name beside them.
+        """
         for match in find_secrets(text):
             self.add(match.value(text))
+        for listing in _SECRET_LIST.finditer(text):
+            for quoted in _QUOTED.finditer(listing.group("items")):
+                value = quoted.group(2)
+                if len(value) >= 8 and " " not in value:
+                    self.add(value)
 
     def learn_environment(self, environ: Mapping[str, str]) -> None:
         for name, value in environ.items():
@@ -96,12 +112,27 @@ class Redactor:
                 self.add(value)
 
     def learn_namespace(self, namespace: Mapping[str, Any]) -> None:
-        """String variables with secret-looking names in the kernel (``API_TOKEN = os.environ[...]``)."""
+        """Secrets held by the kernel: string variables with secret-looking names (``API_TOKEN =
+        os.environ[...]``), such keys of dicts, and such columns of DataFrames (their first rows)."""
         for name, value in list(namespace.items()):
-            if name.startswith("_") or not isinstance(value, str):
+            if name.startswith("_"):
                 continue
-            if is_secret_name(name):
-                self.add(value)
+            if isinstance(value, str):
+                if is_secret_name(name):
+                    self.add(value)
+            elif isinstance(value, dict):
+                for key, item in list(value.items())[:1000]:
+                    if isinstance(key, str) and isinstance(item, str) and is_secret_name(key):
+                        self.add(item)
+            elif type(value).__module__.startswith("pandas") and hasattr(value, "columns"):
+                try:
+                    for column in value.columns:
+                        if isinstance(column, str) and is_secret_name(column):
+                            for item in value[column].head(1000).tolist():
+                                if isinstance(item, str):
+                                    self.add(item)
+                except Exception:  # noqa: BLE001, S112 — an odd frame must not stop the review
+                    continue
 
     # -- redacting -----------------------------------------------------------------------------------------
     def text(self, text: str) -> str:
