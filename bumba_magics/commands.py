@@ -67,8 +67,11 @@ _CATALOGUE = [
         needs="a cell body (%%bumba improve-performance), a notebook or a path",
         analyzers=("performance", "ruff"), ruff_select=("PERF",),
         details="Static part: row loops over DataFrames, apply where vectorised code exists, string building, "
-        "regexes and I/O in loops, N+1 queries, list membership in loops, and ruff's PERF rules. Profiling "
-        "the cell is not part of this release.",
+        "regexes and I/O in loops, N+1 queries, list membership in loops, and ruff's PERF rules. Measured part "
+        "(%%bumba only, when you run the cell; --static skips it): the cell runs once under pyinstrument (or "
+        "cProfile) in the notebook's namespace; wall and CPU time, hot functions and lines, memory peak, a "
+        "chart, static findings on hot lines promoted, and before/after against the cell's previous run.",
+        arguments=".profiling:arguments", enrich=".profiling:enrich",
     ),
     Command(
         "checkpoint", "Quality gate: every offline analyzer against the stored baseline; pass or fail.",
