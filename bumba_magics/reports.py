@@ -12,6 +12,7 @@ The first half of the module is what the templates call inside the kernel; the s
 from __future__ import annotations
 
 import ast
+import contextvars
 import dataclasses
 import glob
 import hashlib
@@ -277,7 +278,10 @@ def run_report(job: ReportJob) -> dict[str, Any]:
     """
     started = time.monotonic()
     try:
-        outcome = _run_report(job)
+        # An empty context: Dask runs tasks in a copy of its own, and jupyter_core keeps the event loop it
+        # drives kernels with in a context variable, so two worker threads would share one loop and fail
+        # with "this event loop is already running".
+        outcome = contextvars.Context().run(_run_report, job)
     except Exception as error:  # noqa: BLE001 — one target's failure must not stop the others
         outcome = _outcome(job, "error", f"{type(error).__name__}: {error}")
     outcome["duration_s"] = round(time.monotonic() - started, 2)
@@ -298,7 +302,7 @@ def _run_report(job: ReportJob) -> dict[str, Any]:
     notebook_path = out / f"{job.name}.ipynb"
     target_path = Path(job.target)
     cwd = target_path if target_path.is_dir() else target_path.parent
-    status, message, failed_cell = "ok", "", None
+    status, message = "ok", ""
     try:
         papermill.execute_notebook(
             job.template, str(notebook_path), parameters={**job.parameters, "target": job.target},
@@ -306,7 +310,6 @@ def _run_report(job: ReportJob) -> dict[str, Any]:
             execution_timeout=job.timeout,
         )
     except papermill.PapermillExecutionError as error:
-        failed_cell = error.exec_count
         if error.ename == "GateFailed":
             status, message = "fail", error.evalue
         else:
@@ -318,7 +321,9 @@ def _run_report(job: ReportJob) -> dict[str, Any]:
     if not notebook_path.is_file():  # the kernel never started: nothing was executed
         return _outcome(job, "error", message or "the notebook was not executed")
     nb = nbformat.read(notebook_path, as_version=4)
+    ran_until = None
     if status == "partial":
+        ran_until = _last_started_index(nb)
         where = _last_started_cell(nb)
         message = f"{message} while running {where}; this report is partial" if where else \
             f"{message}; this report is partial"
@@ -343,22 +348,26 @@ def _run_report(job: ReportJob) -> dict[str, Any]:
     elif status in ("ok", "fail"):
         status, message = "error", "the template did not publish its report (no report_sections.publish cell)"
     (out / f"{job.name}.html").write_text(render_html(nb, code=job.code, status=status, message=message,
-                                                      failed_cell=failed_cell), encoding="utf-8")
+                                                      ran_until=ran_until), encoding="utf-8")
     files["html"] = f"{job.name}.html"
     return _outcome(job, status, message, summary=summary, comparison=comparison, files=files,
                     git_commit=git_commit)
 
 
-def _last_started_cell(nb) -> str | None:
+def _last_started_index(nb) -> int | None:
+    """The last cell the kernel began to run (papermill stamps a start time on each)."""
     started = [i for i, c in enumerate(nb.cells)
                if c.cell_type == "code" and c.get("metadata", {}).get("papermill", {}).get("start_time")]
-    if not started:
+    return started[-1] if started else None
+
+
+def _last_started_cell(nb) -> str | None:
+    index = _last_started_index(nb)
+    if index is None:
         return None
-    cell = nb.cells[started[-1]]
-    heading = next((c.source.strip().lstrip("#").strip() for c in reversed(nb.cells[:started[-1]])
+    heading = next((c.source.strip().splitlines()[0].lstrip("#").strip() for c in reversed(nb.cells[:index])
                     if c.cell_type == "markdown" and c.source.strip().startswith("#")), None)
-    return f"cell {started[-1] + 1}" + (f" (section '{heading}')" if heading else "") + \
-        (f" [In {cell.execution_count}]" if cell.get("execution_count") else "")
+    return f"cell {index + 1}" + (f" (section '{heading}')" if heading else "")
 
 
 def _published_report(nb) -> dict | None:
@@ -393,6 +402,14 @@ _NBCONVERT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {% block jupyter_widgets %}{% endblock jupyter_widgets %}
 {% block extra_css %}<style>main{max-width:1180px;margin:0 auto;padding:12px 24px}
 details.bumba-code>summary{cursor:pointer;opacity:.6;font-size:12px}</style>{% endblock extra_css %}
+{% block data_png scoped -%}
+<div class="jp-RenderedImage jp-OutputArea-output">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+ alt="{{ output.data.get('text/plain', 'plot') | escape_html }}"
+{%- set width=output | get_metadata('width', 'image/png') -%}
+{%- if width is not none %} width="{{ width | escape_html }}"{%- endif %}>
+</div>
+{%- endblock data_png %}
 {% block input_group -%}
 {%- if resources.bumba_code == 'collapsed' and cell.source.strip() -%}
 <details class="bumba-code"><summary>code</summary>{{ super() }}</details>
@@ -402,15 +419,19 @@ details.bumba-code>summary{cursor:pointer;opacity:.6;font-size:12px}</style>{% e
 
 
 def render_html(nb, *, code: str = "hide", status: str = "ok", message: str = "",
-                failed_cell: int | None = None) -> str:
+                ran_until: int | None = None) -> str:
     """The executed notebook as one self-contained HTML page: inline CSS, images as data URLs, no scripts
-    from the network. Code cells are left out (``hide``), folded (``collapsed``) or shown."""
+    from the network. Code cells are left out (``hide``), folded (``collapsed``) or shown. A partial report
+    ends at the cell the kernel was running (``ran_until``): later headings would promise sections that
+    never ran."""
     import copy
 
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
     nb = copy.deepcopy(nb)
+    if ran_until is not None:
+        nb.cells = nb.cells[:ran_until + 1]
     drop = {DATA_TAG, "papermill-error-cell-tag", "bumba-template-note"}
     nb.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
     if status == "fail":
@@ -536,11 +557,16 @@ def index_html(entries: list[dict]) -> str:
         cells = "".join(f"<td class=n>{counts.get(s, '') if summary else ''}</td>" for s in severities)
         comparison = e.get("comparison") or {}
         change = f"+{comparison['new']} / −{comparison['fixed']}" if comparison else ""
-        links = " ".join(f'<a href="{esc(name, quote=True)}">{esc(kind)}</a>'
-                         for kind, name in sorted(e.get("files", {}).items(), key=lambda kv: kv[0] != "html"))
+        files = e.get("files", {})
+        links = " · ".join(f'<a href="{esc(name, quote=True)}">{esc(kind)}</a>'
+                           for kind, name in sorted(files.items(), key=lambda kv: kv[0] != "html"))
+        target = f"<code>{esc(e['target'])}</code>"
+        if "html" in files:
+            target = f'<a href="{esc(files["html"], quote=True)}">{target}</a>'
+
         colour = _STATUS_COLOURS.get(e["status"], "#546e7a")
         rows.append(
-            f"<tr><td><code>{esc(e['target'])}</code></td><td>{esc(e['template'])}</td>"
+            f"<tr><td>{target}</td><td>{esc(e['template'])}</td>"
             f'<td><span class=st style="background:{colour}">{esc(e["status"])}</span></td>'
             f"<td class=n>{summary.get('total', '') if summary else ''}</td>{cells}<td>{esc(change)}</td>"
             f"<td>{links}</td><td>{esc(e.get('generated', ''))}</td><td>{esc(e.get('message') or '')}</td></tr>"
@@ -550,7 +576,7 @@ def index_html(entries: list[dict]) -> str:
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>bumba reports</title><style>'
         "body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
         "th,td{text-align:left;padding:4px 10px;border-bottom:1px solid #ddd;vertical-align:top}"
-        "td.n{text-align:right}.st{color:#fff;padding:1px 8px;border-radius:8px}"
+        "td.n{text-align:right}.st{color:#fff;padding:1px 8px;border-radius:8px}td:nth-child(11){white-space:nowrap}"
         "</style></head><body><h1>bumba reports</h1>"
         f"<p>{len(entries)} report(s); {failed} need attention.</p><table><tr><th>target</th><th>template</th>"
         f"<th>status</th><th>findings</th>{head}<th>new / fixed</th><th>files</th><th>generated</th>"
