@@ -112,10 +112,12 @@ class ToolBox:
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
         catalogue = self._catalogue()
-        granted = set(catalogue) if self.granted is None else set(self.granted)
+        granted = {*catalogue, "web_search"} if self.granted is None else set(self.granted)
         granted.add("report_finding")
         if self.lane == "implement":
             granted.add("write_cell")
+        else:
+            granted.discard("write_cell")
         if self.lane != "research-technical":
             granted.discard("web_search")
         self.tools: dict[str, Tool] = {n: t for n, t in catalogue.items() if n in granted}
