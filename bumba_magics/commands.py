@@ -114,8 +114,12 @@ _CATALOGUE = [
     ),
     Command(
         "docs-technical", "API reference from code and routes; documentation coverage.",
-        needs="a package folder", aliases=("docs",), available=False, takes_cell=False,
-        unavailable_reason="the documentation generator is not implemented yet",
+        needs="a package folder or a .py file", aliases=("docs",), takes_cell=False,
+        runner=".docgen:run", arguments=".docgen:arguments",
+        details="Reads the code's syntax tree (nothing is imported or run): modules, public classes and "
+        "functions with signatures and docstrings, and the HTTP routes of Flask, FastAPI, Django urls.py and "
+        "aiohttp apps. Writes Markdown pages to docs/api under the target (-o DIR for another folder; files "
+        "it did not generate are never overwritten) and reports public items without docstrings (BMB70x).",
     ),
     Command(
         "publish", "Deployment readiness: check and generate Dockerfile, CI workflow and runbook.",
