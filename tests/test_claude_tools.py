@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from types import SimpleNamespace
 
 import pytest
 
@@ -107,10 +108,7 @@ def test_describe_variable_shows_shape_never_values():
 def test_describe_variable_needs_a_kernel_and_a_name(root):
     assert "no running kernel" in call(box(root), "describe_variable", name="x")[0]
 
-    class Shell:
-        user_ns = {"x": [1, 2]}
-
-    toolbox = box(root, shell=Shell())
+    toolbox = box(root, shell=SimpleNamespace(user_ns={"x": [1, 2]}))
     assert "length: 2" in call(toolbox, "describe_variable", name="x")[0]
     assert "give a variable name" in call(toolbox, "describe_variable", name="x.__class__")[0]
     assert "no variable named 'y'" in call(toolbox, "describe_variable", name="y")[0]
