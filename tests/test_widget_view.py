@@ -73,8 +73,9 @@ def test_view_filters_pages_and_expands(ip, scanned):
     row.toggle.click()
     assert row.detail is not None and row.toggle.description == "▾"
     assert "Why:" in row.body.value and "highlight" in row.body.value  # pygments-highlighted evidence
+    assert row.detail in view.list_box.children
     row.toggle.click()
-    assert row.detail.layout.display == "none"
+    assert row.detail not in view.list_box.children
 
 
 def test_actions_fall_back_outside_jupyterlab(ip, scanned, tmp_path):
@@ -86,7 +87,7 @@ def test_actions_fall_back_outside_jupyterlab(ip, scanned, tmp_path):
     assert 'href="svc/db.py#L' in texts(row.output)  # a link relative to the kernel's folder
     row.insert.click()
     html = texts(row.output)
-    assert "Copy the fix into a new cell" in html and "bumba-fix-code" in html
+    assert "Copy the fix into a new cell" in html and "bumba-w-fix-code" in html
     assert "cur.execute(&quot;SELECT" in html  # the code, escaped
 
     # Mark reviewed, then Reopen
@@ -199,3 +200,15 @@ def test_frontend_request_without_a_kernel_falls_back_at_once(ip):
                               replies.append)
     assert request.wait(0) == replies[0]
     assert replies[0].ok is False and replies[0].answered is False
+
+
+def test_bundle_markdown_is_capped_like_the_html_but_the_export_is_not():
+    findings = assign_fingerprints([
+        Finding(rule="BMB101", title=f"problem {i}", severity=Severity.low, category=Category.security,
+                location=Location(path="a.py", line=i + 1)) for i in range(600)])
+    report = Report(run=RunInfo(command="scan", target="a.py"), findings=findings)
+    bundle = report_mimebundle(report, interactive=False)
+    assert "100 more findings not shown" in bundle["text/markdown"]
+    assert "### 600." not in bundle["text/markdown"] and "### 500." in bundle["text/markdown"]
+    assert "### 600." in report.to_markdown() and "not shown" not in report.to_markdown()
+    assert len(bundle[FINDINGS_MIME]["findings"]) == 600  # the data stays complete

@@ -47,7 +47,7 @@ def report_mimebundle(report: Report, *, interactive: bool | None = None) -> dic
     bundle = {
         FINDINGS_MIME: report.to_dict(),
         "text/html": report_to_html(report),
-        "text/markdown": report_to_markdown(report),
+        "text/markdown": report_to_markdown(report, limit=HTML_FINDINGS_LIMIT),
         "text/plain": report_to_text(report),
     }
     if interactive is None:
@@ -432,10 +432,17 @@ def _md_header(report: Report) -> list[str]:
     return lines
 
 
-def report_to_markdown(report: Report) -> str:
-    """Markdown: header, a severity table, a findings table, then a short section per finding."""
+def report_to_markdown(report: Report, limit: int | None = None) -> str:
+    """Markdown: header, a severity table, a findings table, then a short section per finding.
+
+    ``limit`` draws only the first findings (the notebook bundle uses the HTML view's limit); the exports
+    call it without one.
+    """
     lines = _md_header(report)
     findings = sorted_findings(report.findings)
+    hidden = 0
+    if limit is not None and len(findings) > limit:
+        hidden, findings = len(findings) - limit, findings[:limit]
     if report.narrative:
         lines += ["## Narrative", "", md_fence(report.narrative, "text"), ""]
     lines += _md_artifacts(report)
@@ -459,6 +466,9 @@ def report_to_markdown(report: Report) -> str:
         lines.append("")
         for number, finding in enumerate(findings, 1):
             lines += _md_finding(number, finding)
+        if hidden:
+            noun = "finding" if hidden == 1 else "findings"
+            lines += [f"{hidden} more {noun} not shown; the JSON and SARIF exports hold all of them.", ""]
     if report.notes:
         lines += ["## Notes", ""] + [f"- {md_cell(note)}" for note in report.notes] + [""]
     return "\n".join(lines).rstrip() + "\n"

@@ -20,6 +20,8 @@ from urllib.parse import quote
 
 import ipywidgets as w
 from IPython.display import HTML, display
+from ipywidgets.widgets.widget_bool import ToggleButtonStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..findings import Finding
 from .frontend import DEFAULT_TIMEOUT, FrontendReply, ask_frontend
@@ -41,20 +43,20 @@ log = logging.getLogger(__name__)
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 _STYLE = """<style>
-.bumba-view{font-family:var(--jp-ui-font-family,system-ui,sans-serif);font-size:13px}
-.bumba-view .bumba-facts{opacity:.8}
-.bumba-view code{background:rgba(127,127,127,.15);padding:0 4px;border-radius:3px}
-.bumba-view .bumba-tag{display:inline-block;padding:0 5px;border-radius:8px;font-size:11px;font-weight:600;
+.bumba-w-view{font-family:var(--jp-ui-font-family,system-ui,sans-serif);font-size:13px}
+.bumba-w-view .bumba-w-facts{opacity:.8}
+.bumba-w-view code{background:rgba(127,127,127,.15);padding:0 4px;border-radius:3px}
+.bumba-w-view .bumba-w-tag{display:inline-block;padding:0 5px;border-radius:8px;font-size:11px;font-weight:600;
 border:1px solid currentColor;margin-left:4px;opacity:.85}
-.bumba-view .bumba-tag-new{color:var(--jp-success-color1,#2e7d32)}
-.bumba-view .bumba-loc{opacity:.75}
-.bumba-view .bumba-label{font-weight:600}
-.bumba-view .bumba-meta{opacity:.7;font-size:11px}
-.bumba-view .bumba-summary-line{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.bumba-view .bumba-detail{border-left:3px solid var(--jp-border-color2,rgba(127,127,127,.35));
+.bumba-w-view .bumba-w-tag-new{color:var(--jp-success-color1,#2e7d32)}
+.bumba-w-view .bumba-w-loc{opacity:.75}
+.bumba-w-view .bumba-w-label{font-weight:600}
+.bumba-w-view .bumba-w-meta{opacity:.7;font-size:11px}
+.bumba-w-view .bumba-w-summary-line{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.bumba-w-view .bumba-w-detail{border-left:3px solid var(--jp-border-color2,rgba(127,127,127,.35));
 padding-left:8px;margin:2px 0 6px 30px}
-.bumba-view .highlight pre{margin:2px 0;padding:4px 6px;overflow-x:auto}
-.bumba-view .bumba-narrative{white-space:pre-wrap;max-height:20em;overflow:auto}
+.bumba-w-view .highlight pre{margin:2px 0;padding:4px 6px;overflow-x:auto}
+.bumba-w-view .bumba-w-narrative{white-space:pre-wrap;max-height:20em;overflow:auto}
 </style>"""
 
 
@@ -83,17 +85,17 @@ def _reference_html(reference: str) -> str:
 def _status_tags(model: FindingsModel, finding: Finding) -> str:
     tags = []
     if model.is_new(finding):
-        tags.append('<span class="bumba-tag bumba-tag-new">new</span>')
+        tags.append('<span class="bumba-w-tag bumba-w-tag-new">new</span>')
     status = model.status_of(finding)
     if status in ("reviewed", "suppressed"):
-        tags.append(f'<span class="bumba-tag bumba-tag-{status}">{status}</span>')
+        tags.append(f'<span class="bumba-w-tag bumba-w-tag-{status}">{status}</span>')
     return "".join(tags)
 
 
 def summary_html(model: FindingsModel, finding: Finding) -> str:
     return (
-        f'<div class="bumba-summary-line">{_badge(finding.severity)} <code>{_esc(finding.rule)}</code> '
-        f'{_esc(finding.title)} <span class="bumba-loc">— {_esc(finding.location.label())}</span>'
+        f'<div class="bumba-w-summary-line">{_badge(finding.severity)} <code>{_esc(finding.rule)}</code> '
+        f'{_esc(finding.title)} <span class="bumba-w-loc">— {_esc(finding.location.label())}</span>'
         f"{_status_tags(model, finding)}</div>"
     )
 
@@ -105,16 +107,16 @@ def detail_html(model: FindingsModel, finding: Finding) -> str:
         parts.append(highlight(finding.evidence, finding.location.path))
     for label, text in (("Why", finding.why), ("Recommendation", finding.recommendation)):
         if text:
-            parts.append(f'<div><span class="bumba-label">{label}:</span> {_esc(text)}</div>')
+            parts.append(f'<div><span class="bumba-w-label">{label}:</span> {_esc(text)}</div>')
     if finding.fix is not None:
-        parts.append(f'<div><span class="bumba-label">Fix:</span> {_esc(finding.fix.description)}</div>')
+        parts.append(f'<div><span class="bumba-w-label">Fix:</span> {_esc(finding.fix.description)}</div>')
         if finding.fix.code:
             parts.append(highlight(finding.fix.code, finding.location.path))
         if finding.fix.patch:
             parts.append(f"<pre>{_esc(finding.fix.patch)}</pre>")
     if finding.references:
         links = ", ".join(_reference_html(r) for r in finding.references)
-        parts.append(f'<div><span class="bumba-label">References:</span> {links}</div>')
+        parts.append(f'<div><span class="bumba-w-label">References:</span> {links}</div>')
     found_by = finding.engine + (f" / {finding.analyzer}" if finding.analyzer else "")
     meta = f"found by {_esc(found_by)} · {_esc(finding.category.value)}"
     if finding.fingerprint:
@@ -122,7 +124,7 @@ def detail_html(model: FindingsModel, finding: Finding) -> str:
     entry = model.triage.get(finding.fingerprint or "")
     if entry is not None:
         meta += f" · {_esc(entry.state)}" + (f": {_esc(entry.reason)}" if entry.reason else "")
-    parts.append(f'<div class="bumba-meta">{meta}</div>')
+    parts.append(f'<div class="bumba-w-meta">{meta}</div>')
     return "".join(parts)
 
 
@@ -137,14 +139,14 @@ def header_html(model: FindingsModel) -> str:
     parts = [
         _STYLE,
         (f"<div><strong>bumba {_esc(run.command)}</strong> <code>{_esc(run.target)}</code> "
-         f'<span class="bumba-facts">{_esc(" · ".join(facts))}</span></div><div>'),
+         f'<span class="bumba-w-facts">{_esc(" · ".join(facts))}</span></div><div>'),
         f"<strong>{shown} finding{'s' if shown != 1 else ''}</strong> ",
     ]
     parts += [_badge(s, f"{counts['severity'][s.value]} {s.value}") for s in SEVERITY_ORDER
               if counts["severity"][s.value]]
     if counts["category"]:
         categories = " · ".join(f"{name} {n}" for name, n in sorted(counts["category"].items()))
-        parts.append(f' <span class="bumba-facts">{_esc(categories)}</span>')
+        parts.append(f' <span class="bumba-w-facts">{_esc(categories)}</span>')
     parts.append("</div>")
     extra = []
     if model.compared:
@@ -156,7 +158,7 @@ def header_html(model: FindingsModel) -> str:
     if counts["status"]["suppressed"]:
         extra.append(f"{counts['status']['suppressed']} suppressed (hidden)")
     if extra:
-        parts.append(f'<div class="bumba-facts">{_esc(" · ".join(extra))}</div>')
+        parts.append(f'<div class="bumba-w-facts">{_esc(" · ".join(extra))}</div>')
     gate = gate_sentence(report)
     if gate:
         colour = "var(--jp-error-color1,#c62828)" if report.summary.gate == "fail" else "var(--jp-success-color1,#2e7d32)"
@@ -171,9 +173,11 @@ def _notes_html(notes: list[str]) -> str:
     return f"<details><summary>Notes ({len(notes)})</summary><ul>{items}</ul></details>"
 
 
-def _button(description: str, css: str, tooltip: str = "", width: str | None = None, **kwargs: Any) -> w.Button:
+def _button(description: str, css: str, tooltip: str = "", *, layout: w.Layout | None = None,
+            style: w.ButtonStyle | None = None, **kwargs: Any) -> w.Button:
+    extra = {"style": style} if style is not None else {}
     button = w.Button(description=description, tooltip=tooltip or description,
-                      layout=w.Layout(width=width or "auto"), **kwargs)
+                      layout=layout if layout is not None else w.Layout(width="auto"), **extra, **kwargs)
     button.add_class(css)
     return button
 
@@ -184,29 +188,42 @@ class _Row:
     def __init__(self, view: FindingsView) -> None:
         self.view = view
         self.finding: Finding | None = None
-        self.toggle = _button("▸", "bumba-expand", "show details", width="32px")
+        # Layouts and styles are widget models of their own: sharing them per view keeps a page at three
+        # models per row, which is what the browser pays for when the view first appears.
+        shared = view._shared
+        self.toggle = w.Button(description="▸", tooltip="show details", layout=shared["toggle"],
+                               style=shared["button"])
+        self.toggle.add_class("bumba-w-expand")
         self.toggle.on_click(self._toggle)
-        self.summary = w.HTML(layout=w.Layout(width="100%"))
-        self.head = w.HBox([self.toggle, self.summary], layout=w.Layout(align_items="center", width="100%"))
+        self.summary = w.HTML(layout=shared["summary"], style=shared["html"])
+        self.head = w.HBox([self.toggle, self.summary], layout=shared["head"])
+        self.head.add_class("bumba-w-row")
         self.detail: w.VBox | None = None
-        self.box = w.VBox([self.head], layout=w.Layout(display="none"))
-        self.box.add_class("bumba-row")
+
+    def widgets(self) -> list[w.Widget]:
+        """What the list shows for this slot: nothing when empty, the details under the line when open."""
+        if self.finding is None:
+            return []
+        if self.detail is not None and id(self.finding) in self.view._expanded:
+            return [self.head, self.detail]
+        return [self.head]
 
     # details are created lazily: most rows of most pages are never opened
     def _build_detail(self) -> w.VBox:
-        self.body = w.HTML()
-        self.goto = _button("Go to", "bumba-goto", "open the file or scroll to the cell", icon="crosshairs")
-        self.insert = _button("Insert fix below", "bumba-insert-fix", "the fix as a new cell, not run", icon="plus")
-        self.reviewed = _button("Mark reviewed", "bumba-reviewed", icon="check")
-        self.suppress = _button("Suppress…", "bumba-suppress", "hide it from now on, with a reason", icon="eye-slash")
+        shared = self.view._shared
+        self.body = w.HTML(style=shared["html"])
+        self.goto = _button("Go to", "bumba-w-goto", "open the file or scroll to the cell", icon="crosshairs", layout=shared["auto"], style=shared["button"])
+        self.insert = _button("Insert fix below", "bumba-w-insert-fix", "the fix as a new cell, not run", icon="plus", layout=shared["auto"], style=shared["button"])
+        self.reviewed = _button("Mark reviewed", "bumba-w-reviewed", icon="check", layout=shared["auto"], style=shared["button"])
+        self.suppress = _button("Suppress…", "bumba-w-suppress", "hide it from now on, with a reason", icon="eye-slash", layout=shared["auto"], style=shared["button"])
         self.reason = w.Text(placeholder="why is this not a problem? (required)", layout=w.Layout(width="320px"))
-        self.reason.add_class("bumba-suppress-reason")
+        self.reason.add_class("bumba-w-suppress-reason")
         self.mode = w.Dropdown(layout=w.Layout(width="auto"))
-        self.mode.add_class("bumba-suppress-mode")
-        self.confirm = _button("Suppress", "bumba-suppress-confirm", button_style="warning")
+        self.mode.add_class("bumba-w-suppress-mode")
+        self.confirm = _button("Suppress", "bumba-w-suppress-confirm", button_style="warning")
         self.suppress_box = w.HBox([self.reason, self.mode, self.confirm], layout=w.Layout(display="none"))
         self.output = w.Output()
-        self.output.add_class("bumba-action-output")
+        self.output.add_class("bumba-w-action-output")
         self.goto.on_click(lambda _b: self.view._goto(self.finding, self.output))
         self.insert.on_click(lambda _b: self.view._insert_fix(self.finding, self.output))
         self.reviewed.on_click(lambda _b: self.view._toggle_reviewed(self.finding))
@@ -214,7 +231,7 @@ class _Row:
         self.confirm.on_click(lambda _b: self.view._suppress(self.finding, self.reason.value, self.mode.value))
         actions = w.HBox([self.goto, self.insert, self.reviewed, self.suppress], layout=w.Layout(flex_flow="row wrap"))
         detail = w.VBox([self.body, actions, self.suppress_box, self.output])
-        detail.add_class("bumba-detail")
+        detail.add_class("bumba-w-detail")
         return detail
 
     def _toggle(self, _button: w.Button) -> None:
@@ -226,6 +243,7 @@ class _Row:
         else:
             self.view._expanded.add(key)
         self.bind(self.finding)
+        self.view._show_rows()
 
     def _show_suppress(self, _button: w.Button) -> None:
         self.suppress_box.layout.display = None if self.suppress_box.layout.display == "none" else "none"
@@ -234,21 +252,15 @@ class _Row:
         changed = finding is not self.finding
         self.finding = finding
         if finding is None:
-            self.box.layout.display = "none"
             return
         model = self.view.model
         self.summary.value = summary_html(model, finding)
-        self.box.layout.display = None
         expanded = id(finding) in self.view._expanded
         self.toggle.description = "▾" if expanded else "▸"
         if not expanded:
-            if self.detail is not None:
-                self.detail.layout.display = "none"
             return
         if self.detail is None:
             self.detail = self._build_detail()
-            self.box.children = (self.head, self.detail)
-        self.detail.layout.display = None
         self.body.value = detail_html(model, finding)
         self.insert.disabled = model.fix_code(finding) is None
         self.insert.tooltip = "the fix as a new cell, not run" if not self.insert.disabled else "no suggested fix"
@@ -284,17 +296,24 @@ class FindingsView(w.VBox):
         self._narrative_lock = threading.Lock()
         self._narrative_timer: threading.Timer | None = None
         self._narrative_sent = 0.0
-        self.header = w.HTML()
-        self.header.add_class("bumba-header")
-        self.activity = w.HTML()
-        self.activity.add_class("bumba-activity")
+        self._shared = {
+            "toggle": w.Layout(width="32px", min_width="32px"), "summary": w.Layout(width="100%"),
+            "head": w.Layout(align_items="center", width="100%"), "button": w.ButtonStyle(),
+            "html": HTMLStyle(), "auto": w.Layout(width="auto"), "pager": w.Layout(width="36px"),
+            "toggle_style": ToggleButtonStyle(),
+        }
+        self.header = w.HTML(style=self._shared["html"])
+        self.header.add_class("bumba-w-header")
+        self.activity = w.HTML(style=self._shared["html"])
+        self.activity.add_class("bumba-w-activity")
         self.narrative = w.HTML(layout=w.Layout(display="none"))
-        self.narrative.add_class("bumba-narrative-box")
+        self.narrative.add_class("bumba-w-narrative-box")
         self.severity_toggles = {}
         for severity in SEVERITY_ORDER:
-            toggle = w.ToggleButton(value=True, layout=w.Layout(width="auto"), tooltip=f"show {severity.value}")
-            toggle.add_class("bumba-severity")
-            toggle.add_class(f"bumba-severity-{severity.value}")
+            toggle = w.ToggleButton(value=True, layout=self._shared["auto"], style=self._shared["toggle_style"],
+                                    tooltip=f"show {severity.value}")
+            toggle.add_class("bumba-w-severity")
+            toggle.add_class(f"bumba-w-severity-{severity.value}")
             toggle.observe(self._on_filter, "value")
             self.severity_toggles[severity.value] = toggle
         self.status = w.Dropdown(options=[("open (not suppressed)", "open"), ("all", "all"),
@@ -306,20 +325,20 @@ class FindingsView(w.VBox):
         self.place = w.Dropdown(description="file/cell", layout=w.Layout(width="300px"))
         self.search = w.Text(placeholder="search title, rule, location, code…", continuous_update=True,
                              layout=w.Layout(width="260px"))
-        self.search.add_class("bumba-search")
+        self.search.add_class("bumba-w-search")
         self.sort = w.Dropdown(options=[(f"sort: {key}", key) for key in SORTS], value="severity",
                                layout=w.Layout(width="150px"))
         for control in (self.status, self.category, self.rule, self.place, self.search, self.sort):
             control.observe(self._on_filter, "value")
         self.rows = [_Row(self) for _ in range(page_size)]
-        self.list_box = w.VBox([row.box for row in self.rows])
-        self.empty = w.HTML()
-        self.first = _button("«", "bumba-page-first", "first page", width="36px")
-        self.prev = _button("‹", "bumba-page-prev", "previous page", width="36px")
-        self.next = _button("›", "bumba-page-next", "next page", width="36px")
-        self.last = _button("»", "bumba-page-last", "last page", width="36px")
+        self.list_box = w.VBox()
+        self.empty = w.HTML(style=self._shared["html"])
+        self.first = _button("«", "bumba-w-page-first", "first page", layout=self._shared["pager"], style=self._shared["button"])
+        self.prev = _button("‹", "bumba-w-page-prev", "previous page", layout=self._shared["pager"], style=self._shared["button"])
+        self.next = _button("›", "bumba-w-page-next", "next page", layout=self._shared["pager"], style=self._shared["button"])
+        self.last = _button("»", "bumba-w-page-last", "last page", layout=self._shared["pager"], style=self._shared["button"])
         self.page_label = w.Label()
-        self.page_label.add_class("bumba-page-label")
+        self.page_label.add_class("bumba-w-page-label")
         self.page_size = w.Dropdown(options=[(f"{n} per page", n) for n in sorted({*PAGE_SIZES, page_size})],
                                     value=page_size, layout=w.Layout(width="130px"))
         self.first.on_click(lambda _b: self._go(0))
@@ -327,13 +346,14 @@ class FindingsView(w.VBox):
         self.next.on_click(lambda _b: self._go(self.model.page + 1))
         self.last.on_click(lambda _b: self._go(self.model.page_count - 1))
         self.page_size.observe(self._on_page_size, "value")
-        self.exports = [_button(label, f"bumba-export-{fmt}", f"write the shown findings as {label}", icon="download")
+        self.exports = [_button(label, f"bumba-w-export-{fmt}", f"write the shown findings as {label}", icon="download",
+                                layout=self._shared["auto"], style=self._shared["button"])
                         for fmt, label in (("sarif", "SARIF"), ("csv", "CSV"), ("markdown", "Markdown"))]
         for button, fmt in zip(self.exports, ("sarif", "csv", "markdown")):
             button.on_click(lambda _b, fmt=fmt: self._export(fmt))
         self.messages = w.Output()
-        self.messages.add_class("bumba-messages")
-        self.notes = w.HTML()
+        self.messages.add_class("bumba-w-messages")
+        self.notes = w.HTML(style=self._shared["html"])
         filters = w.VBox([
             w.HBox([*self.severity_toggles.values(), self.status], layout=w.Layout(flex_flow="row wrap")),
             w.HBox([self.category, self.rule, self.place], layout=w.Layout(flex_flow="row wrap")),
@@ -344,7 +364,7 @@ class FindingsView(w.VBox):
         export_bar = w.HBox([w.Label("export shown:"), *self.exports], layout=w.Layout(align_items="center"))
         super().__init__([self.header, self.activity, self.narrative, filters, self.list_box, self.empty, pager, export_bar,
                           self.messages, self.notes])
-        self.add_class("bumba-view")
+        self.add_class("bumba-w-view")
         self.refresh()
 
     @classmethod
@@ -388,6 +408,7 @@ class FindingsView(w.VBox):
         items = model.page_items()
         for index, row in enumerate(self.rows):
             row.bind(items[index] if index < len(items) else None)
+        self._show_rows()
         self.page_label.value = f"{model.page_label()} · page {model.page + 1}/{model.page_count}"
         self.first.disabled = self.prev.disabled = model.page == 0
         self.next.disabled = self.last.disabled = model.page >= model.page_count - 1
@@ -397,6 +418,11 @@ class FindingsView(w.VBox):
             self.empty.value = "<em>No findings match the filters.</em>"
         else:
             self.empty.value = "<strong>No findings.</strong>"
+
+    def _show_rows(self) -> None:
+        children = tuple(widget for row in self.rows for widget in row.widgets())
+        if children != tuple(self.list_box.children):
+            self.list_box.children = children
 
     def _go(self, page: int) -> None:
         self.model.go_to_page(page)
@@ -421,7 +447,6 @@ class FindingsView(w.VBox):
         size = change["new"]
         while len(self.rows) < size:
             self.rows.append(_Row(self))
-        self.list_box.children = [row.box for row in self.rows[:size]]
         for row in self.rows[size:]:
             row.bind(None)
         self.model.set_page_size(size)
@@ -508,7 +533,7 @@ class FindingsView(w.VBox):
                 return
             note = ("Copy the fix into a new cell" + (f" — {reply.error}" if reply.error else "")
                     + "; review it before running.")
-            output.append_display_data(HTML(f"<div>{_esc(note)}</div><pre class=\"bumba-fix-code\" "
+            output.append_display_data(HTML(f"<div>{_esc(note)}</div><pre class=\"bumba-w-fix-code\" "
                                             f"style=\"user-select:all\">{_esc(request['code'])}</pre>"))
 
         ask_frontend(request, answered, self.frontend_timeout)
@@ -553,12 +578,12 @@ class FindingsView(w.VBox):
             self._narrative_timer = None
         self._narrative_sent = time.monotonic()
         text = self.model.narrative
-        self.narrative.value = f'<div class="bumba-narrative">{_esc(text)}</div>' if text else ""
+        self.narrative.value = f'<div class="bumba-w-narrative">{_esc(text)}</div>' if text else ""
         self.narrative.layout.display = None if text else "none"
 
     def set_activity(self, text: str) -> None:
         """A one-line "what the engine is doing now" under the header (empty hides it)."""
-        self.activity.value = f'<span class="bumba-facts">{_esc(text)}</span>' if text else ""
+        self.activity.value = f'<span class="bumba-w-facts">{_esc(text)}</span>' if text else ""
 
     def agent_events(self) -> ViewEvents:
         """An object with the agent engine's event methods (on_offline, on_text, on_tool, on_finding,
@@ -624,7 +649,7 @@ class ProgressView:
             self.bar = w.IntProgress(min=0, max=max(total, 1), value=0, layout=w.Layout(width="300px"))
             self.label = w.Label()
             self.box = w.HBox([w.Label("bumba:"), self.bar, self.label], layout=w.Layout(align_items="center"))
-            self.box.add_class("bumba-progress")
+            self.box.add_class("bumba-w-progress")
         self.bar.max = max(total, 1)
         self.bar.value = min(done, total)
         self.label.value = f"{done}/{total} files  {current}"
