@@ -123,8 +123,12 @@ _CATALOGUE = [
     ),
     Command(
         "publish", "Deployment readiness: check and generate Dockerfile, CI workflow and runbook.",
-        needs="a project folder", available=False, takes_cell=False,
-        unavailable_reason="the deployment-readiness checks are not implemented yet",
+        needs="a project folder", takes_cell=False, runner=".publish:run", arguments=".publish:arguments",
+        details="Detects the framework, entry point, Python version and dependencies; checks Dockerfiles "
+        "(root user, unpinned base images, secrets in ENV/ARG, no HEALTHCHECK, no .dockerignore, apt hygiene), "
+        "requirements pinning and GitHub Actions workflows (BMB80x/81x); drafts what is missing (Dockerfile, "
+        ".dockerignore, CI workflow running the tests and 'bumba checkpoint', runbook) into bumba-publish/ "
+        "(or -o DIR) for review. Existing files are never overwritten.",
     ),
     Command(
         "research-technical", "Technical research with cited sources (agent only).",
