@@ -319,7 +319,7 @@ class FindingsView(w.VBox):
         self.status = w.Dropdown(options=[("open (not suppressed)", "open"), ("all", "all"),
                                           ("new since last run", "new"), ("reviewed", "reviewed"),
                                           ("suppressed", "suppressed")],
-                                 value="open", description="show", layout=w.Layout(width="240px"))
+                                 value="open", description="show", layout=w.Layout(width="280px"))
         self.category = w.Dropdown(description="category", layout=w.Layout(width="220px"))
         self.rule = w.Dropdown(description="rule", layout=w.Layout(width="220px"))
         self.place = w.Dropdown(description="file/cell", layout=w.Layout(width="300px"))
