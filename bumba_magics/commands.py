@@ -205,6 +205,22 @@ def load_hook(spec: str):
     return getattr(importlib.import_module(module, __package__ if module.startswith(".") else None), function)
 
 
+def load_rule_modules() -> None:
+    """Import the modules behind the commands' runner and enrich hooks: some declare rules (docs coverage,
+    deployment, profiling) that the rules page and ``explain`` must know without the command having run."""
+    import importlib
+
+    for command in _CATALOGUE:
+        for spec in (command.runner, command.enrich):
+            module = spec.partition(":")[0]
+            if not module:
+                continue
+            try:
+                importlib.import_module(module, __package__ if module.startswith(".") else None)
+            except ImportError:  # an optional extra is missing: its rules are documented where it is installed
+                continue
+
+
 def catalogue() -> list[Command]:
     return list(_CATALOGUE)
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .analyzers.base import RULES
-from .commands import catalogue_rows
+from .commands import catalogue_rows, load_rule_modules
 from .engines.offline import load_builtin_analyzers
 from .views.rules_doc import rules_markdown
 from .views.tables import Table
@@ -26,6 +26,7 @@ def commands_markdown() -> str:
 
 def generated_pages() -> dict[str, str]:
     load_builtin_analyzers()
+    load_rule_modules()
     # ruff's rules join the registry as they are first seen; they are documented by ruff, not here
     ours = [rule for rule in RULES if rule.analyzer != "ruff"]
     return {"rules.md": rules_markdown(ours), "commands.md": commands_markdown()}

@@ -53,6 +53,9 @@ def explain_view(code: str) -> Markdown:
     from .views.rules_doc import explain_rule
 
     load_builtin_analyzers()
+    from .commands import load_rule_modules
+
+    load_rule_modules()
     rule = RULES.get(code)
     if rule is not None:
         return Markdown(explain_rule(rule))
