@@ -10,6 +10,7 @@ import urllib.parse
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from bumba_magics.commands import COMMANDS, Command
 from tests.conftest import SAMPLE
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
@@ -63,12 +64,12 @@ async def finish(jp_fetch, job: dict) -> dict:
 
 async def test_info_commands_and_agents(jp_fetch, project):
     info = await call(jp_fetch, "GET", "info")
-    assert info["store"]["ok"] is True
+    assert info["store"]["ok"] is True, info
     assert info["root_dir"] == str(project.resolve())
     commands = {c["name"]: c for c in (await call(jp_fetch, "GET", "commands"))["commands"]}
     assert commands["scan"]["runnable"] is True
     assert commands["help"]["runnable"] is False  # meta commands have their own UI
-    assert commands["implement"]["available"] is False and commands["implement"]["unavailable_reason"]
+    assert all(c["unavailable_reason"] for c in commands.values() if not c["available"])
     agents = await call(jp_fetch, "GET", "agents", params={"path": "notebooks"})
     assert "backend-engineer" in [a["name"] for a in agents["agents"]]
 
@@ -130,7 +131,7 @@ async def test_a_symlink_out_of_the_root_is_refused(jp_fetch, project, tmp_path)
     ({"command": "scna", "path": "app"}, 400, "did you mean 'scan'"),
     ({"command": "", "path": "app"}, 400, "must name a command"),
     ({"command": 3, "path": "app"}, 400, "must name a command"),
-    ({"command": "implement", "path": "app"}, 409, "not available"),
+    ({"command": "not-built-yet", "path": "app"}, 409, "not available: it is only planned"),
     ({"command": "help", "path": "app"}, 400, "not a review command"),
     ({"command": "scan", "path": "nope.py"}, 404, "no such file"),
     ({"command": "scan", "path": 7}, 400, "must be a string"),
@@ -139,7 +140,10 @@ async def test_a_symlink_out_of_the_root_is_refused(jp_fetch, project, tmp_path)
     ({"command": "scan", "path": "app", "agent": "/etc/passwd"}, 400, "unknown agent"),
     ({"command": "scan", "path": "app", "shell": "rm -rf /"}, 400, "unknown field"),
 ])
-async def test_bad_requests_get_a_clear_error(jp_fetch, project, body, expect, words):
+async def test_bad_requests_get_a_clear_error(jp_fetch, project, body, expect, words, monkeypatch):
+    planned = Command("not-built-yet", "A command that is listed but not built.", needs="a path",
+                      analyzers=("security",), available=False, unavailable_reason="it is only planned")
+    monkeypatch.setitem(COMMANDS, planned.name, planned)
     reply = await call(jp_fetch, "POST", "runs", body=body, expect=expect)
     assert words.lower() in reply["message"].lower()
 

@@ -204,6 +204,10 @@ class RunsHandler(BaseHandler):
             args = parse(argv, prog="bumba").args
         except (UsageError, HelpShown) as error:
             raise web.HTTPError(400, "%s", error or "bad options") from None
+        except Exception as error:  # a command's own option hook that fails to import: say which, not "500"
+            self.log.exception("bumba: building the option parser failed")
+            raise web.HTTPError(500, "cannot read the options of %r: %s: %s", command.name,
+                                type(error).__name__, error) from None
 
         label = str(target) + (CELL_SEPARATOR + (cell_id or "cell") if code is not None else "")
         store = self.bumba.store()

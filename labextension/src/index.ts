@@ -108,22 +108,36 @@ const plugin: JupyterFrontEndPlugin<void> = {
         await panel.start(String(args.command || panel.lastCommand));
       }
     });
+    // the cell that was right-clicked (a right click does not make a cell active), else the active cell
+    const reviewedCell = () => {
+      const notebook = tracker.currentWidget;
+      if (!notebook) {
+        return null;
+      }
+      const hit = app.contextMenuHitTest(node => node.classList.contains('jp-Cell'));
+      const cells = notebook.content.widgets;
+      let index = hit ? cells.findIndex(cell => cell.node === hit) : -1;
+      if (index < 0) {
+        index = notebook.content.activeCellIndex;
+      }
+      const cell = cells[index];
+      return cell && cell.model.type === 'code' ? { notebook, cell, index } : null;
+    };
     app.commands.addCommand(CommandIDs.reviewCell, {
       label: 'Review this cell with BUMBA',
       icon: bumbaIcon,
-      isEnabled: () => !!tracker.currentWidget && !!tracker.activeCell,
+      isEnabled: () => reviewedCell() !== null,
       execute: async args => {
-        const notebook = tracker.currentWidget;
-        const cell = tracker.activeCell;
-        if (!notebook || !cell) {
+        const found = reviewedCell();
+        if (!found) {
           return;
         }
         showPanel();
         await panel.start(String(args.command || panel.lastCommand), {
-          path: notebook.context.path,
-          cellId: cell.model.id,
-          index: notebook.content.activeCellIndex,
-          code: cell.model.sharedModel.getSource()
+          path: found.notebook.context.path,
+          cellId: found.cell.model.id,
+          index: found.index,
+          code: found.cell.model.sharedModel.getSource()
         });
       }
     });
@@ -142,7 +156,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    app.contextMenu.addItem({ command: CommandIDs.reviewCell, selector: '.jp-Notebook .jp-Cell', rank: 20 });
+    app.contextMenu.addItem({ command: CommandIDs.reviewCell, selector: '.jp-Notebook .jp-CodeCell', rank: 20 });
     app.contextMenu.addItem({ command: CommandIDs.reviewFolder, selector: '.jp-DirListing-item', rank: 20 });
 
     if (palette) {

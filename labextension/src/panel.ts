@@ -51,7 +51,9 @@ export class BumbaPanel extends Widget {
   private triage: ITriage = {};
   private history: IRunSummary[] = [];
   private message: { text: string; error: boolean } | null = null;
-  private open = new Set<string>();
+  private open = new Set<string>(); // fingerprints whose details are shown
+  private closedGroups = new Set<string>(); // severities the user folded
+  private showUnavailable = false;
   lastCommand = 'scan';
   private ready: Promise<void>;
 
@@ -161,6 +163,10 @@ export class BumbaPanel extends Widget {
     }
     if (final.run_id) {
       await this.showRun(final.run_id);
+      const results = this.node.querySelector('.bumba-results');
+      if (results) {
+        results.scrollIntoView({ block: 'start' });
+      }
     }
   }
 
@@ -273,15 +279,28 @@ export class BumbaPanel extends Widget {
     }
     const busy = !!this.job && (this.job.status === 'queued' || this.job.status === 'running');
     const list = el('div', { class: 'bumba-commands' });
-    for (const command of this.commands.filter(c => c.runnable || (!c.available && c.lane !== 'meta'))) {
-      const button = el('button', {
+    const button = (command: ICommandInfo) => {
+      const node = el('button', {
         type: 'button', class: 'bumba-command', 'data-command': command.name,
         title: command.available ? `${command.summary}\nNeeds: ${command.needs}` : `Unavailable: ${command.unavailable_reason}`
       }, el('span', { class: 'bumba-command-name' }, command.name),
       el('span', { class: 'bumba-command-summary' }, command.available ? command.summary : `unavailable: ${command.unavailable_reason}`)) as HTMLButtonElement;
-      button.disabled = !command.runnable || busy || !this.target;
-      button.addEventListener('click', () => void this.start(command.name));
-      list.appendChild(button);
+      node.disabled = !command.runnable || busy || !this.target;
+      node.addEventListener('click', () => void this.start(command.name));
+      return node;
+    };
+    for (const command of this.commands.filter(c => c.runnable)) {
+      list.appendChild(button(command));
+    }
+    // commands that exist but cannot run here stay discoverable, out of the way
+    const unavailable = this.commands.filter(c => !c.available && c.lane !== 'meta');
+    if (unavailable.length) {
+      const more = el('details', { class: 'bumba-unavailable', ...(this.showUnavailable ? { open: '' } : {}) },
+        el('summary', {}, `${unavailable.length} more, not available here`), ...unavailable.map(button));
+      more.addEventListener('toggle', () => {
+        this.showUnavailable = (more as HTMLDetailsElement).open;
+      });
+      list.appendChild(more);
     }
     box.appendChild(list);
     return box;
@@ -339,8 +358,16 @@ export class BumbaPanel extends Widget {
       if (!group.length) {
         continue;
       }
-      const section = el('details', { class: 'bumba-group', 'data-severity': severity, open: '' },
-        el('summary', {}, severityBadge(severity), ` ${group.length}`));
+      const section = el('details', {
+        class: 'bumba-group', 'data-severity': severity, ...(this.closedGroups.has(severity) ? {} : { open: '' })
+      }, el('summary', {}, severityBadge(severity), ` ${group.length}`));
+      section.addEventListener('toggle', () => {
+        if ((section as HTMLDetailsElement).open) {
+          this.closedGroups.delete(severity);
+        } else {
+          this.closedGroups.add(severity);
+        }
+      });
       for (const finding of group) {
         section.appendChild(this.findingRow(finding, run));
       }
@@ -447,14 +474,18 @@ export class BumbaPanel extends Widget {
     box.appendChild(el('div', { class: 'bumba-trend-row' }, el('span', { class: 'bumba-label' }, 'Findings per run'),
       sparkline(totals)));
     const table = el('table', { class: 'bumba-history-table' }, el('thead', {}, el('tr', {},
-      el('th', {}, 'When'), el('th', {}, 'Command'), el('th', {}, 'Findings'), el('th', {}, 'High+'), el('th', {}, 'Gate'))));
+      el('th', {}, 'When'), el('th', {}, 'Command'), el('th', { title: 'findings' }, 'All'),
+      el('th', { title: 'critical and high findings' }, 'High+'))));
     const body = el('tbody', {});
     for (const run of this.history) {
       const severities = run.summary.by_severity || {};
       const high = (severities.critical || 0) + (severities.high || 0);
-      const row = el('tr', { class: 'bumba-history-run', 'data-run': run.id, tabindex: '0', title: 'Show this run' },
-        el('td', {}, formatWhen(run.started)), el('td', {}, run.command), el('td', {}, String(run.total)),
-        el('td', {}, String(high)), el('td', {}, run.summary.gate || ''));
+      const gate = run.summary.gate ? ` · gate ${run.summary.gate}` : '';
+      const row = el('tr', {
+        class: `bumba-history-run${run.summary.gate ? ` bumba-gate-${run.summary.gate}` : ''}`, 'data-run': run.id,
+        tabindex: '0', title: `Show this run (${run.started}${gate})`
+      }, el('td', {}, formatWhen(run.started)), el('td', {}, run.command), el('td', {}, String(run.total)),
+      el('td', {}, String(high)));
       row.addEventListener('click', () => void this.showRun(run.id));
       body.appendChild(row);
     }
@@ -464,9 +495,14 @@ export class BumbaPanel extends Widget {
   }
 }
 
+/** "11-29 15:10" in local time: short enough for the sidebar; the full time is in the row's tooltip. */
 function formatWhen(started: string): string {
   const date = new Date(started);
-  return isNaN(date.getTime()) ? started : date.toLocaleString();
+  if (isNaN(date.getTime())) {
+    return started;
+  }
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
 }
 
 /** A small SVG line of the totals, oldest to newest; drawn with DOM calls, so no markup is parsed. */
