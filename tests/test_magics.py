@@ -67,7 +67,7 @@ def test_scan_the_current_notebook_from_kernel_history(ip):
 @pytest.mark.parametrize("line, message", [
     ("%bumba scna", "Did you mean 'scan'"),
     ("%bumba scan /no/such/path", "no such file or folder"),
-    ("%bumba publish .", "not available"),
+    ("%bumba publish .", "no Python project here"),
     ("%bumba scan . --engine claude", "Claude engine"),
     ("%bumba explain NOPE1", "unknown rule"),
 ])
@@ -85,7 +85,7 @@ def test_gate_raises_after_showing(ip, tmp_path):
 
 def test_help_forms(ip, capsys):
     table, error = run(ip, "%bumba help")
-    assert error is None and "improve-performance" in repr(table) and "unavailable" in repr(table)
+    assert error is None and "improve-performance" in repr(table) and "available" in repr(table)
     _, error = run(ip, "%bumba scan --help")
     assert error is None and "--fail-on" in capsys.readouterr().out
     doc = ip.find_line_magic("bumba").__doc__
