@@ -271,7 +271,7 @@ def test_unknown_keys_are_kept_in_extra_and_model_alias_resolves(tmp_path):
     spec = load_agent(write_agent(tmp_path, "x.md", text))
     assert spec.extra == {"color": "red", "permissionMode": "plan"}
     assert spec.model == "opus"
-    assert spec.model_id == "claude-opus-4-1"
+    assert spec.model_id == "claude-opus-5-5"
     assert spec.prompt == "Body\n"
 
 
@@ -479,12 +479,12 @@ def test_agents_table_rows(home, project):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("sonnet", "claude-sonnet-4-5"),
-        ("Opus", "claude-opus-4-1"),
+        ("sonnet", "claude-sonnet-5"),
+        ("Opus", "claude-opus-5-5"),
         ("haiku", "claude-haiku-4-5"),
         ("claude-3-7-sonnet-latest", "claude-3-7-sonnet-latest"),
-        (None, "claude-sonnet-4-5"),
-        ("inherit", "claude-sonnet-4-5"),
+        (None, "claude-sonnet-5"),
+        ("inherit", "claude-sonnet-5"),
     ],
 )
 def test_resolve_model(value, expected):

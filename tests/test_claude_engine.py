@@ -21,7 +21,7 @@ from bumba_magics.findings import Category, Finding, Location, Severity
 from bumba_magics.review import ReviewError, review
 
 KEY = "sk-ant-test-not-a-real-key"
-# the installed SDK warns that claude-sonnet-4-5 nears its end of life; the model ids are configuration
+# one test pins an older model id on purpose (--model wins over the alias); the SDK warns it is deprecated
 pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
 SQL = "import sqlite3\n\n\ndef find(conn, name):\n    return conn.execute(\"SELECT * FROM u WHERE n = '%s'\" % name)\n"
 
@@ -100,7 +100,7 @@ def test_hybrid_review_streams_runs_tools_and_merges_findings(fake, project):
     assert len(by_rule["BMB101"]) == 1 and by_rule["BMB101"][0].engine == "offline+claude"
     assert by_rule["CL001"][0].engine == "claude" and by_rule["CL001"][0].location.path == "app/views.py"
     assert report.narrative.startswith("Reading the data layer first.")
-    assert report.run.engines == ["offline", "claude"] and report.run.model == "claude-sonnet-4-5"
+    assert report.run.engines == ["offline", "claude"] and report.run.model == "claude-sonnet-5"
     assert report.metrics["agent turns"] == 3 and report.metrics["agent tool calls"] == 3
     assert report.metrics["tokens out"] > 0 and report.metrics["estimated cost (USD)"] > 0
 
@@ -334,5 +334,5 @@ def test_merge_keeps_one_finding_per_place_and_problem():
 def test_report_json_carries_the_agent_numbers(fake, project):
     report = review("scan", str(project), overrides=claude(fake))
     data = json.loads(report.to_json())
-    assert data["run"]["model"] == "claude-sonnet-4-5"
+    assert data["run"]["model"] == "claude-sonnet-5"
     assert data["metrics"]["agent turns"] == 1

@@ -45,10 +45,11 @@ __all__ = [
 
 DEFAULT_AGENT = "backend-engineer"
 
-# The Claude engine refines these; they live in one place so that refinement is one edit.
+# Agent files say "sonnet" / "opus" / "haiku"; these are the ids they mean today. Chosen among the ids the
+# installed SDK knows and does not mark deprecated (claude-sonnet-4-5 reaches end of life on 2026-11-30).
 MODEL_ALIASES: dict[str, str] = {
-    "sonnet": "claude-sonnet-4-5",
-    "opus": "claude-opus-4-1",
+    "sonnet": "claude-sonnet-5",
+    "opus": "claude-opus-5-5",
     "haiku": "claude-haiku-4-5",
 }
 DEFAULT_MODEL = MODEL_ALIASES["sonnet"]

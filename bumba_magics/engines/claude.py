@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..agents import AgentSpec, resolve_model
+from ..agents import DEFAULT_MODEL, AgentSpec, resolve_model
 from ..context.redact import Redactor
 from ..context.source import Context
 from ..findings import Finding
@@ -41,9 +41,14 @@ ENGINE = "claude"
 # USD per million tokens (input, output, cache write (5 minutes), cache read) as published by Anthropic.
 # Settings.prices overrides or extends it; a model missing here is priced as sonnet, with a note.
 DEFAULT_PRICES: dict[str, dict[str, float]] = {
+    "claude-sonnet-5": {"input": 2.0, "output": 10.0, "cache_write": 2.50, "cache_read": 0.20},
+    "claude-opus-5-5": {"input": 4.0, "output": 20.0, "cache_write": 5.00, "cache_read": 0.40},
+    "claude-haiku-4-5": {"input": 1.0, "output": 5.0, "cache_write": 1.25, "cache_read": 0.10},
+    # older ids that agent files or --model may still name
+    "claude-sonnet-4-6": {"input": 3.0, "output": 15.0, "cache_write": 3.75, "cache_read": 0.30},
+    "claude-opus-4-6": {"input": 5.0, "output": 25.0, "cache_write": 6.25, "cache_read": 0.50},
     "claude-sonnet-4-5": {"input": 3.0, "output": 15.0, "cache_write": 3.75, "cache_read": 0.30},
     "claude-opus-4-1": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.50},
-    "claude-haiku-4-5": {"input": 1.0, "output": 5.0, "cache_write": 1.25, "cache_read": 0.10},
 }
 WEB_SEARCH_USD = 0.01  # per search ($10 per 1,000)
 
@@ -118,7 +123,7 @@ def price_for(model: str, table: dict[str, dict[str, float]] | None = None) -> t
     for name in sorted(prices, key=len, reverse=True):
         if model == name or model.startswith(name + "-"):
             return prices[name], None
-    return DEFAULT_PRICES["claude-sonnet-4-5"], f"no price for {model}; cost estimated at claude-sonnet-4-5 prices"
+    return DEFAULT_PRICES[DEFAULT_MODEL], f"no price for {model}; cost estimated at {DEFAULT_MODEL} prices"
 
 
 @dataclass
