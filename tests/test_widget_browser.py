@@ -118,8 +118,10 @@ def lab(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser():
+    """Per test: Playwright's sync API drives the current asyncio loop, which pytest-jupyter's autouse
+    fixture (active whenever the server tests are collected too) replaces and closes after every test."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
