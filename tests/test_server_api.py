@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import re
 import shutil
 import urllib.parse
 
 import pytest
+
+# pytest-jupyter's fixtures, imported rather than loaded as a plugin: as a plugin its autouse event-loop
+# fixture would run for every test in the suite and close the loops of other modules' browser tests. Its
+# coroutine runner is a plugin hook too, so this module runs its coroutine tests itself (in_loop).
+from pytest_jupyter.jupyter_server import *
 from tornado.httpclient import HTTPClientError
 
 from bumba_magics.commands import COMMANDS, Command
 from tests.conftest import SAMPLE
 
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
+del pytest_pycollect_makeitem, pytest_pyfunc_call  # noqa: F821 — hooks; only a plugin may have them
+
+
+def in_loop(test):
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.get_event_loop().run_until_complete(test(*args, **kwargs))
+
+    return run
 
 
 @pytest.fixture
@@ -62,6 +77,7 @@ async def finish(jp_fetch, job: dict) -> dict:
     return events[-1]
 
 
+@in_loop
 async def test_info_commands_and_agents(jp_fetch, project):
     info = await call(jp_fetch, "GET", "info")
     assert info["store"]["ok"] is True, info
@@ -74,6 +90,7 @@ async def test_info_commands_and_agents(jp_fetch, project):
     assert "backend-engineer" in [a["name"] for a in agents["agents"]]
 
 
+@in_loop
 async def test_every_endpoint_requires_authentication(jp_fetch, project):
     for method, parts, body in [
         ("GET", ("info",), None), ("GET", ("commands",), None), ("GET", ("agents",), None),
@@ -86,6 +103,7 @@ async def test_every_endpoint_requires_authentication(jp_fetch, project):
         assert raised.value.code == 403, (method, parts)
 
 
+@in_loop
 async def test_cookie_login_without_xsrf_token_cannot_start_a_run(jp_fetch, jp_serverapp, project):
     # the browser's way in: a login cookie. Writes then need the _xsrf token too, or any page could post
     login = await jp_fetch("login", params={"token": jp_serverapp.identity_provider.token}, headers={},
@@ -109,6 +127,7 @@ async def test_cookie_login_without_xsrf_token_cannot_start_a_run(jp_fetch, jp_s
 
 @pytest.mark.parametrize("path", ["../../etc/passwd", "/../../etc/passwd", "app/../../outside.py", "..",
                                   "notebooks/../../../etc"])
+@in_loop
 async def test_paths_outside_the_root_are_refused(jp_fetch, project, path):
     reply = await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": path}, expect=403)
     assert "outside the server's root" in reply["message"]
@@ -116,6 +135,7 @@ async def test_paths_outside_the_root_are_refused(jp_fetch, project, path):
     await call(jp_fetch, "GET", "agents", params={"path": path}, expect=403)
 
 
+@in_loop
 async def test_a_symlink_out_of_the_root_is_refused(jp_fetch, project, tmp_path):
     outside = tmp_path / "secret"
     outside.mkdir()
@@ -140,6 +160,7 @@ async def test_a_symlink_out_of_the_root_is_refused(jp_fetch, project, tmp_path)
     ({"command": "scan", "path": "app", "agent": "/etc/passwd"}, 400, "unknown agent"),
     ({"command": "scan", "path": "app", "shell": "rm -rf /"}, 400, "unknown field"),
 ])
+@in_loop
 async def test_bad_requests_get_a_clear_error(jp_fetch, project, body, expect, words, monkeypatch):
     planned = Command("not-built-yet", "A command that is listed but not built.", needs="a path",
                       analyzers=("security",), available=False, unavailable_reason="it is only planned")
@@ -148,6 +169,7 @@ async def test_bad_requests_get_a_clear_error(jp_fetch, project, body, expect, w
     assert words.lower() in reply["message"].lower()
 
 
+@in_loop
 async def test_a_real_run_on_a_project_then_history_and_triage(jp_fetch, project):
     started = await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": "app"}, expect=202)
     job = started["job"]
@@ -192,6 +214,7 @@ async def test_a_real_run_on_a_project_then_history_and_triage(jp_fetch, project
     await call(jp_fetch, "GET", "jobs", "0" * 32, expect=404)
 
 
+@in_loop
 async def test_notebook_run_locates_cells_and_a_second_run_compares(jp_fetch, project):
     body = {"command": "scan", "path": "notebooks/sample.ipynb"}
     first = await finish(jp_fetch, (await call(jp_fetch, "POST", "runs", body=body, expect=202))["job"])
@@ -209,6 +232,7 @@ async def test_notebook_run_locates_cells_and_a_second_run_compares(jp_fetch, pr
     assert [r["id"] for r in history] == [second["run_id"], first["run_id"]]
 
 
+@in_loop
 async def test_a_cell_review_is_stored_under_the_notebook_and_cell(jp_fetch, project):
     code = "import hashlib\ndigest = hashlib.md5(b'x').hexdigest()\n"
     job = (await call(jp_fetch, "POST", "runs", body={
@@ -222,6 +246,7 @@ async def test_a_cell_review_is_stored_under_the_notebook_and_cell(jp_fetch, pro
     assert lines == {2}, run["report"]["findings"]
 
 
+@in_loop
 async def test_a_failing_review_is_a_failed_job_not_a_server_error(jp_fetch, project):
     (project / "pyproject.toml").write_text("[tool.bumba]\nmax_complexity = 'lots'\n")
     job = (await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": "app"}, expect=202))["job"]
@@ -230,6 +255,7 @@ async def test_a_failing_review_is_a_failed_job_not_a_server_error(jp_fetch, pro
     assert (await call(jp_fetch, "GET", "info"))["version"]  # the server still answers
 
 
+@in_loop
 async def test_an_unreadable_store_is_a_clear_503(jp_fetch, project, monkeypatch, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
