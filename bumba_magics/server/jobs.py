@@ -38,13 +38,8 @@ class Job:
     error: str | None = None
     created: float = field(default_factory=time.time)
     finished: float | None = None
-    report: Report | None = field(default=None, repr=False)
     version: int = 0  # bumped on every change, so a stream knows what it has already sent
     _waiters: list[asyncio.Event] = field(default_factory=list, repr=False)
-
-    @property
-    def finished_ok(self) -> bool:
-        return self.status == "done"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,8 +105,8 @@ class JobManager:
                 message = f"{type(error).__name__}: {message}"
             self._update(job, status="failed", error=message, finished=time.time())
             return
-        self._update(job, status="done", report=report, run_id=report.run.id, done=max(job.done, job.total),
-                     finished=time.time())
+        # the report itself lives in the store (GET /bumba/api/runs/ID); the job only points at it
+        self._update(job, status="done", run_id=report.run.id, done=max(job.done, job.total), finished=time.time())
 
     def _update(self, job: Job, **changes: Any) -> None:
         def apply() -> None:
