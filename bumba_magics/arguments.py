@@ -88,31 +88,38 @@ def add_agent_options(parser: argparse.ArgumentParser) -> None:
                         help="ask the agent again instead of replaying its cached answer")
 
 
-def build_parser(prog: str = "bumba") -> argparse.ArgumentParser:
+def build_parser(prog: str = "bumba", only: Command | None = None) -> argparse.ArgumentParser:
+    """The parser for every command, or with ``only`` just that command's: a command's option hook may
+    import heavy modules (an HTTP client, a property-based tester), and a notebook should not pay for
+    them on every ``%bumba scan``."""
     parser = _Parser(prog=prog, description="A backend engineer that reviews your code and notebooks.",
                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=catalogue_text())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in catalogue():
+    for command in [only] if only is not None else catalogue():
         help_text = command.summary + ("" if command.available else f" [unavailable: {command.unavailable_reason}]")
         p = sub.add_parser(command.name, aliases=list(command.aliases), help=help_text,
                            description=f"{command.summary}\n\n{command.details}".strip(),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        if command.arguments:
-            load_hook(command.arguments)(p)
-        elif command.analyzers or command.runner or not command.available:
-            _add_review_options(p, command)
-            if not command.available:
-                p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-        elif command.name == "help":
-            p.add_argument("topic", nargs="?", help="a command name")
-        elif command.name == "explain":
-            p.add_argument("rule", help="a rule code, e.g. BMB101 or S608")
-        elif command.name == "history":
-            p.add_argument("target", nargs="?", help="only runs on this target")
-            p.add_argument("--limit", type=int, default=20)
-        elif command.name == "agents":
-            p.add_argument("--project", metavar="DIR", help="project folder to search for .claude/agents")
+        add_command_options(p, command)
     return parser
+
+
+def add_command_options(p: argparse.ArgumentParser, command: Command) -> None:
+    if command.arguments:
+        load_hook(command.arguments)(p)
+    elif command.analyzers or command.runner or not command.available:
+        _add_review_options(p, command)
+        if not command.available:
+            p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    elif command.name == "help":
+        p.add_argument("topic", nargs="?", help="a command name")
+    elif command.name == "explain":
+        p.add_argument("rule", help="a rule code, e.g. BMB101 or S608")
+    elif command.name == "history":
+        p.add_argument("target", nargs="?", help="only runs on this target")
+        p.add_argument("--limit", type=int, default=20)
+    elif command.name == "agents":
+        p.add_argument("--project", metavar="DIR", help="project folder to search for .claude/agents")
 
 
 @dataclass
@@ -128,13 +135,13 @@ def parse(argv: list[str] | str, prog: str = "bumba") -> Invocation:
             argv = shlex.split(argv)
         except ValueError as error:
             raise UsageError(f"cannot split the arguments: {error}") from None
-    parser = build_parser(prog)
     if not argv or argv[0] in ("-h", "--help"):
-        parser.print_help()
+        build_parser(prog).print_help()
         raise HelpShown()
-    if not argv[0].startswith("-"):
-        get_command(argv[0])  # unknown command: a "did you mean" rather than argparse's choice list
-    args = parser.parse_args(argv)
+    if argv[0].startswith("-"):
+        raise UsageError(f"{prog}: the command comes first (e.g. '{prog} scan {' '.join(argv)}'); try 'help'")
+    # unknown command: a "did you mean" rather than argparse's choice list
+    args = build_parser(prog, only=get_command(argv[0])).parse_args(argv)
     if args.command is None:
         raise UsageError("no command given; try 'help'")
     return Invocation(command=get_command(args.command), args=args)

@@ -29,7 +29,7 @@ class Markdown:
 def help_view(topic: str | None = None) -> Table | Markdown:
     if topic:
         command = get_command(topic)
-        parser = build_parser("%bumba")
+        parser = build_parser("%bumba", only=command)
         sub = next(a for a in parser._actions if a.dest == "command")  # argparse keeps subparsers here
         text = sub.choices[command.name].format_help()
         status = "" if command.available else f"\n**Unavailable:** {command.unavailable_reason}.\n"

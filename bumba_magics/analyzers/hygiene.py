@@ -17,8 +17,7 @@ import shlex
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-import nbformat
-
+from ..context.notebook import read_notebook
 from ..context.source import Cell, Context, Source
 from ..findings import Category, Finding, Severity
 from .base import RULES, Analyzer, AnalyzerConfig, Rule, make_finding, register_analyzer
@@ -519,7 +518,7 @@ def _outputs_from_file(source: Source) -> dict[int, StoredOutputs] | None:
     if source.abspath is None or source.abspath.suffix != ".ipynb" or not source.abspath.is_file():
         return None
     try:
-        notebook = nbformat.read(str(source.abspath), as_version=4)
+        notebook = read_notebook(source.abspath)
     except Exception:  # noqa: BLE001 - any unreadable file falls back to the loaded outputs text
         return None
     by_id = {c.cell_id: c.index for c in source.cells if c.cell_id}

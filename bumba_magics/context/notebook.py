@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from IPython.core.inputtransformer2 import (
     TokenTransformBase,
     TransformerManager,
@@ -176,8 +175,13 @@ def notebook_source(path: Path, display_path: str) -> Source:
     return build_notebook_source(display_path, cells, abspath=Path(path).resolve())
 
 
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """The notebook as nbformat v4, validated; every way it can fail becomes one NotebookError."""
+def read_notebook(path: Path):
+    """The notebook as nbformat v4 (a NotebookNode), validated; every way it can fail becomes one
+    NotebookError."""
+    # imported here, not at module level: nbformat pulls in jsonschema, whose format checkers can take
+    # over a second to import (rfc3987-syntax builds a grammar), and most reviews read no notebook
+    import nbformat
+
     try:
         raw = Path(path).read_bytes()
     except OSError as error:
