@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import re
@@ -10,6 +9,7 @@ import shutil
 import urllib.parse
 
 import pytest
+from jupyter_core.utils import ensure_event_loop
 
 # pytest-jupyter's fixtures, imported rather than loaded as a plugin: as a plugin its autouse event-loop
 # fixture would run for every test in the suite and close the loops of other modules' browser tests. Its
@@ -26,7 +26,8 @@ del pytest_pycollect_makeitem, pytest_pyfunc_call  # noqa: F821 — hooks; only 
 def in_loop(test):
     @functools.wraps(test)
     def run(*args, **kwargs):
-        return asyncio.get_event_loop().run_until_complete(test(*args, **kwargs))
+        # the loop the server fixtures run on, found the way pytest-jupyter's own runner finds it
+        return ensure_event_loop(prefer_selector_loop=True).run_until_complete(test(*args, **kwargs))
 
     return run
 
