@@ -139,6 +139,16 @@ class BumbaMagics(Magics):
             return explain_view(args.rule)
         if command.name == "history":
             return history_view(args.target, args.limit, store=self._get_store())
+        if command.name == "report":
+            from .reports import main as report_main
+
+            # papermill runs each report in its own kernel; this one only waits for them
+            status = report_main(args)
+            if status == 2:
+                raise UsageError("bumba report: bad input (the message is above)")
+            if status == 1:
+                raise UsageError("bumba report: a gate failed or a report is incomplete (see the index above)")
+            return None
         if cell is not None and not command.takes_cell:
             raise UsageError(f"'%%bumba {command.name}' does not take a cell body; use '%bumba {command.name}'")
 

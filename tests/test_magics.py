@@ -115,3 +115,11 @@ def test_agents_and_history(ip, tmp_path):
     assert error is None and "backend-engineer" in repr(agents)
     history, error = run(ip, "%bumba history")
     assert error is None and "scan" in repr(history)
+
+
+def test_report_command_from_the_magic_reports_bad_input(ip, tmp_path, capsys):
+    _, error = run(ip, "%bumba report no-such-folder -o out")
+    assert isinstance(error, UsageError) and "bad input" in str(error)
+    assert "no-such-folder" in capsys.readouterr().err
+    _, error = run(ip, "%bumba report --help")
+    assert error is None and "--template" in capsys.readouterr().out
