@@ -265,3 +265,43 @@ async def test_an_unreadable_store_is_a_clear_503(jp_fetch, project, monkeypatch
     assert info["store"]["ok"] is False and "cannot open the bumba store" in info["store"]["error"]
     reply = await call(jp_fetch, "GET", "runs", params={"path": "app"}, expect=503)
     assert "store cannot be read" in reply["message"]
+
+
+def _notebook_with_outputs(saved_state: dict | None = None) -> dict:
+    findings = {"findings": [], "summary": {"total": 0}, "run": {"command": "scan", "target": "x"}}
+    ours = {"output_type": "display_data", "metadata": {}, "data": {
+        "application/vnd.jupyter.widget-view+json": {"model_id": "m-ours", "version_major": 2, "version_minor": 0},
+        "application/vnd.bumba.findings+json": findings, "text/plain": "<Report scan>"}}
+    other = {"output_type": "display_data", "metadata": {}, "data": {
+        "application/vnd.jupyter.widget-view+json": {"model_id": "m-slider", "version_major": 2, "version_minor": 0},
+        "text/plain": "IntSlider()"}}
+    metadata = {}
+    if saved_state is not None:
+        metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": saved_state}}
+    cell = {"cell_type": "code", "id": "c1", "metadata": {}, "execution_count": 1, "source": "%bumba scan",
+            "outputs": [ours, other]}
+    return {"cells": [cell], "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+
+
+def test_save_hook_drops_only_our_orphan_widget_views():
+    from bumba_magics.server.save_hook import drop_orphan_widget_views
+
+    orphan = _notebook_with_outputs()
+    assert drop_orphan_widget_views(orphan) == 1
+    ours, other = orphan["cells"][0]["outputs"]
+    assert "application/vnd.jupyter.widget-view+json" not in ours["data"]
+    assert "application/vnd.bumba.findings+json" in ours["data"]
+    assert "application/vnd.jupyter.widget-view+json" in other["data"]  # not ours: left alone
+    saved = _notebook_with_outputs(saved_state={"m-ours": {}})
+    assert drop_orphan_widget_views(saved) == 0  # its state is saved: the widget comes back on reopen
+
+
+@in_loop
+async def test_saving_a_notebook_through_the_server_keeps_the_static_findings(jp_fetch, jp_root_dir):
+    body = json.dumps({"type": "notebook", "format": "json", "content": _notebook_with_outputs()})
+    response = await jp_fetch("api", "contents", "review.ipynb", method="PUT", body=body)
+    assert response.code in (200, 201)
+    saved = json.loads((jp_root_dir / "review.ipynb").read_text())
+    data = saved["cells"][0]["outputs"][0]["data"]
+    assert "application/vnd.bumba.findings+json" in data
+    assert "application/vnd.jupyter.widget-view+json" not in data

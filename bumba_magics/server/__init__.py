@@ -32,4 +32,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     jobs = JobManager(workers=int(options.get("workers", 2)))
     web_app.settings["bumba"] = BumbaState(root_dir, jobs, store_path=options.get("store_path"))
     web_app.add_handlers(".*$", handlers(web_app.settings["base_url"]))
+    from .save_hook import pre_save_hook
+
+    serverapp.contents_manager.register_pre_save_hook(pre_save_hook)
     serverapp.log.info("bumba_magics server extension: /bumba/api/ (root %s)", root_dir)
