@@ -34,7 +34,7 @@ class _Parser(argparse.ArgumentParser):
         raise HelpShown()
 
 
-def _severity(value: str) -> Severity | str:
+def severity_option(value: str) -> Severity | str:
     if value.lower() in ("none", "never", "off"):
         return "none"  # an explicit "no gate", distinct from "not given"
     try:
@@ -56,9 +56,9 @@ def _add_review_options(parser: argparse.ArgumentParser, command: Command) -> No
     parser.add_argument("target", nargs="?", help=f"what to review: {command.needs}")
     parser.add_argument("--engine", choices=("auto", "offline", "claude"),
                         help="offline (default via auto) runs the embedded analyzers, no key, no network")
-    parser.add_argument("--severity", type=_severity, metavar="LEVEL",
+    parser.add_argument("--severity", type=severity_option, metavar="LEVEL",
                         help="report only findings at or above LEVEL (critical, high, medium, low, info)")
-    parser.add_argument("--fail-on", type=_severity, metavar="LEVEL", dest="fail_on",
+    parser.add_argument("--fail-on", type=severity_option, metavar="LEVEL", dest="fail_on",
                         help="fail (exit 1 / raise) when a finding reaches LEVEL; 'none' turns the gate off")
     parser.add_argument("--select", type=_codes, metavar="CODES", help="only these rule codes or prefixes")
     parser.add_argument("--ignore", type=_codes, metavar="CODES", help="drop these rule codes or prefixes")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .analyzers.base import RULES, Rule, collect_aliases
+from .analyzers.base import RULES, Rule, collect_aliases, qualified_name
 from .arguments import add_review_options
 from .findings import Category, Finding, Location, Severity
 
@@ -229,16 +229,6 @@ _DJANGO_ROUTES = ("django.urls.path", "django.urls.re_path", "django.conf.urls.u
 _COMMON_RECEIVERS = {"app", "application", "api", "router", "bp", "blueprint", "routes", "web_app"}
 
 
-def _qualname(node: ast.AST, aliases: dict[str, str]) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([aliases.get(node.id, node.id), *reversed(parts)])
-
-
 def _string(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
@@ -262,7 +252,7 @@ def _receivers(tree: ast.Module, aliases: dict[str, str]) -> dict[str, tuple[str
     found: dict[str, tuple[str, str]] = {}
     for node in ast.walk(tree):
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
-            framework = _CONSTRUCTORS.get(_qualname(node.value.func, aliases) or "")
+            framework = _CONSTRUCTORS.get(qualified_name(node.value.func, aliases) or "")
             if framework is None:
                 continue
             prefix = next((p for k in _PREFIX_KEYWORDS if (p := _string(_keyword(node.value, k)))), "")
@@ -328,7 +318,7 @@ def find_routes(tree: ast.Module, module: str, file: str) -> list[Route]:
 
 
 def _call_route(node: ast.Call, aliases, receiver, route) -> Iterator[Route]:
-    qualname = _qualname(node.func, aliases) or ""
+    qualname = qualified_name(node.func, aliases) or ""
     args = node.args
     if qualname in _DJANGO_ROUTES and args:
         path = _string(args[0])

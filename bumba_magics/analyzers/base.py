@@ -173,14 +173,7 @@ class NodeContext:
 
     def qualname(self, node: ast.AST) -> str | None:
         """``hashlib.md5`` for ``md5`` after ``from hashlib import md5``; None when not a plain name/attr."""
-        parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
-            return None
-        head = self.aliases.get(node.id, node.id)
-        return ".".join([head, *reversed(parts)])
+        return qualified_name(node, self.aliases)
 
     def finding(self, rule: Rule, node: ast.AST, **kwargs) -> Finding | None:
         line = getattr(node, "lineno", None)
@@ -221,6 +214,17 @@ _LOOP_TYPES = frozenset({ast.For, ast.AsyncFor, ast.While})
 _COMPREHENSION_TYPES = frozenset({ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
 _FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _LEAF_TYPES = frozenset({str, int, float, bool, bytes, complex, type(Ellipsis)})
+
+
+def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
+    """The dotted name an expression like ``np.linalg.norm`` refers to, through the module's imports."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([aliases.get(node.id, node.id), *reversed(parts)])
 
 
 _STATEMENT_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")

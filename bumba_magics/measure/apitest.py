@@ -20,7 +20,7 @@ from ..findings import Finding
 from ..report import Report
 from ..review import ReviewError, RunRequest
 from . import rules
-from .common import add_output_options, build_report, check_url, finding, short
+from .common import add_output_options, build_report, check_url, finding, parse_headers, short
 
 MAX_EXAMPLES = 1000
 MAX_TIME_S = 1800
@@ -138,12 +138,7 @@ def run(request: RunRequest) -> Report:
         raise ReviewError(f"--max-examples must be between 1 and {MAX_EXAMPLES}")
     if not 0 < args.max_time <= MAX_TIME_S:
         raise ReviewError(f"--max-time must be more than 0 and at most {MAX_TIME_S}s")
-    headers = {}
-    for header in args.header:
-        name, sep, value = header.partition(":")
-        if not sep or not name.strip():
-            raise ReviewError(f"--header {header!r} is not 'Name: value'")
-        headers[name.strip()] = value.strip()
+    headers = parse_headers(args.header)
     base_url = args.base_url
     if base_url is None:
         parts = urlsplit(args.spec)

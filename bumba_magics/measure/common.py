@@ -11,31 +11,33 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..analyzers.base import Rule
-from ..arguments import FORMATS
+from ..arguments import FORMATS, severity_option
 from ..findings import Finding, Location, Severity
 from ..report import Artifact, Report, RunInfo
 from ..review import ReviewError, RunRequest
 
 
-def _severity(value: str) -> Severity | str:
-    if value.lower() in ("none", "never", "off"):
-        return "none"
-    try:
-        return Severity.parse(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
 def add_output_options(parser: argparse.ArgumentParser) -> None:
     """The report options every measuring mode takes (the front ends read them by these names)."""
-    parser.add_argument("--severity", type=_severity, metavar="LEVEL",
+    parser.add_argument("--severity", type=severity_option, metavar="LEVEL",
                         help="report only findings at or above LEVEL (critical, high, medium, low, info)")
-    parser.add_argument("--fail-on", type=_severity, metavar="LEVEL", dest="fail_on",
+    parser.add_argument("--fail-on", type=severity_option, metavar="LEVEL", dest="fail_on",
                         help="fail (exit 1 / raise) when a finding reaches LEVEL; 'none' turns the gate off")
     parser.add_argument("-f", "--format", choices=FORMATS, help="output format (CLI: text by default)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the report to FILE (format from --format or the file's extension)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+
+def parse_headers(values: list[str]) -> dict[str, str]:
+    """``-H "Name: value"`` options as a dict; a malformed one is a clear error."""
+    headers = {}
+    for header in values:
+        name, sep, value = header.partition(":")
+        if not sep or not name.strip():
+            raise ReviewError(f"--header {header!r} is not 'Name: value'")
+        headers[name.strip()] = value.strip()
+    return headers
 
 
 def check_url(url: str, allow_remote: bool = False) -> str:

@@ -22,7 +22,7 @@ from ..findings import Finding, Severity
 from ..report import Report
 from ..review import ReviewError, RunRequest
 from . import rules
-from .common import add_output_options, build_report, check_url, finding, short
+from .common import add_output_options, build_report, check_url, finding, parse_headers, short
 
 FOREIGN_ORIGIN = "https://bumba-cors-probe.example"
 LISTING_PATHS = ("static/", "uploads/", "files/", "media/", "assets/", "public/")
@@ -248,12 +248,7 @@ def run(request: RunRequest) -> Report:
     started = time.monotonic()
     args = request.args
     url = check_url(args.url, args.allow_remote)
-    headers = {}
-    for header in args.header:
-        name, sep, value = header.partition(":")
-        if not sep or not name.strip():
-            raise ReviewError(f"--header {header!r} is not 'Name: value'")
-        headers[name.strip()] = value.strip()
+    headers = parse_headers(args.header)
     if args.path is not None:
         from pathlib import Path
 

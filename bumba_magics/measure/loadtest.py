@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ..report import Artifact, Report
 from ..review import ReviewError, RunRequest
 from . import rules
-from .common import add_output_options, build_report, check_url, duration_ms, finding, fraction
+from .common import add_output_options, build_report, check_url, duration_ms, finding, fraction, parse_headers
 
 MAX_REQUESTS = 100_000
 MAX_DURATION_S = 300.0
@@ -93,12 +93,7 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     duration_s = None if args.duration is None else args.duration / 1000
     if duration_s is not None and not 0 < duration_s <= MAX_DURATION_S:
         raise ReviewError(f"--duration must be more than 0 and at most {MAX_DURATION_S:.0f}s")
-    headers = {}
-    for header in args.header:
-        name, sep, value = header.partition(":")
-        if not sep or not name.strip():
-            raise ReviewError(f"--header {header!r} is not 'Name: value'")
-        headers[name.strip()] = value.strip()
+    headers = parse_headers(args.header)
     body = None
     if args.json is not None:
         try:
