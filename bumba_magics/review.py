@@ -228,7 +228,7 @@ _ENABLE_NOTE_SHOWN = False
 def _choose_engine(settings: Settings, notes: list[str]) -> str:
     """auto: the agent when a key is configured, else offline (saying once per process how to enable it)."""
     global _ENABLE_NOTE_SHOWN
-    from .engines.claude import KEY_HELP, api_key_from
+    from .engines.credentials import KEY_HELP, api_key_from
 
     has_key = bool(api_key_from(settings))
     if settings.engine == "claude":

@@ -33,6 +33,7 @@ from ..context.redact import Redactor
 from ..context.source import Context
 from ..findings import Finding
 from .context_budget import ContextPlan, estimate_tokens, plan_context
+from .credentials import KEY_HELP, api_key_from
 from .tools import ToolBox, compact_finding
 
 EPHEMERAL = {"type": "ephemeral"}
@@ -51,9 +52,6 @@ DEFAULT_PRICES: dict[str, dict[str, float]] = {
     "claude-opus-4-1": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.50},
 }
 WEB_SEARCH_USD = 0.01  # per search ($10 per 1,000)
-
-KEY_HELP = ("set ANTHROPIC_API_KEY in the environment, or %config BumbaMagics.api_key = '…', "
-            "or api_key_env = 'NAME_OF_VARIABLE' under [tool.bumba] in pyproject.toml")
 
 LANE_INSTRUCTIONS: dict[str, str] = {
     "scan": "Lane: scan. Hunt for exploitable weaknesses: injection, unsafe deserialisation, secrets, dangerous "
@@ -206,18 +204,6 @@ class AgentEvents:
 
 _CLIENTS: dict[tuple, Any] = {}
 _CLIENTS_LOCK = threading.Lock()
-
-
-def api_key_from(settings: Any, explicit: str | None = None) -> str | None:
-    """The key: explicit (trait), then ``api_key`` / ``api_key_env`` in settings, then ANTHROPIC_API_KEY."""
-    if explicit:
-        return explicit
-    if getattr(settings, "api_key", None):
-        return settings.api_key
-    name = getattr(settings, "api_key_env", None)
-    if name and os.environ.get(name):
-        return os.environ[name]
-    return os.environ.get("ANTHROPIC_API_KEY") or None
 
 
 def get_client(api_key: str, base_url: str | None = None, *, timeout: float = 120.0, max_retries: int = 2):
