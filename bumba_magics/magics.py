@@ -166,9 +166,7 @@ class BumbaMagics(Magics):
 
             return context_view(args, shell=self.shell, cell_body=cell, overrides=overrides)
         progress = _progress() if self.show_progress and not getattr(args, "quiet", False) else None
-        from .views.agent_stream import AgentStream
-
-        stream = None if getattr(args, "quiet", False) else AgentStream(display)
+        stream = None if getattr(args, "quiet", False) else _agent_stream(command.name, getattr(args, "target", None))
         try:
             report = review(
                 command, getattr(args, "target", None), cell_body=cell if cell and cell.strip() else None,
@@ -179,6 +177,8 @@ class BumbaMagics(Magics):
         finally:
             if progress is not None:
                 progress.close()
+            if stream is not None and hasattr(stream, "close"):
+                stream.close()
         output = getattr(args, "output", None)
         if output:
             path = write_report(report, output, format_for(output, getattr(args, "format", None), "html"))
@@ -190,6 +190,21 @@ class BumbaMagics(Magics):
             display(report)
             raise GateFailed(report)
         return report
+
+
+def _agent_stream(command: str, target: str | None):
+    """Where the Claude engine's narrative and findings appear while it works: the findings widget when
+    widgets can render here, else a text display updated in place."""
+    from .views.frontend import widgets_available
+
+    if widgets_available():
+        from .report import RunInfo
+        from .views.widget import StreamingView
+
+        return StreamingView(RunInfo(command=command, target=target or "this notebook", engine="claude"))
+    from .views.agent_stream import AgentStream
+
+    return AgentStream(display)
 
 
 def _catalogue_doc() -> str:

@@ -212,3 +212,23 @@ def test_bundle_markdown_is_capped_like_the_html_but_the_export_is_not():
     assert "### 600." not in bundle["text/markdown"] and "### 500." in bundle["text/markdown"]
     assert "### 600." in report.to_markdown() and "not shown" not in report.to_markdown()
     assert len(bundle[FINDINGS_MIME]["findings"]) == 600  # the data stays complete
+
+
+def test_streaming_view_fills_as_events_arrive_and_clears_when_done(ip):
+    from bumba_magics.findings import Category, Finding, Location, Severity
+    from bumba_magics.report import RunInfo
+    from bumba_magics.views.widget import StreamingView
+
+    stream = StreamingView(RunInfo(command="scan", target="svc", engine="claude"))
+    stream.on_end(None)  # nothing shown yet: an offline-only review leaves no empty view behind
+    assert stream.view is None
+    offline = Finding(rule="BMB106", title="pickle", severity=Severity.high, category=Category.security,
+                      location=Location(path="a.py", line=3))
+    stream.on_offline([offline])
+    stream.on_text("The cache trusts ")
+    stream.on_text("its input.")
+    stream.on_finding(offline.model_copy(update={"rule": "BMB101", "title": "agent: SQL", "engine": "claude"}))
+    stream.on_end(None)
+    assert {f.rule for f in stream.view.model.findings} == {"BMB106", "BMB101"}
+    assert stream.view.model.narrative == "The cache trusts its input."
+    stream.close()
