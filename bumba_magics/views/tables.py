@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import itertools
+import textwrap
 
 
 class Table:
@@ -41,11 +43,13 @@ class Table:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        widths = {c: max([len(c), *(len(self._cell(r, c)) for r in self.rows)]) for c in self.columns}
-        widths = {c: min(w, 60) for c, w in widths.items()}
-        lines = [self.title, "  ".join(c.upper().ljust(widths[c]) for c in self.columns)]
+        """Columns padded to their width (at most 44), long cells wrapped onto more lines, never cut."""
+        widths = {c: min(max([len(c), *(len(self._cell(r, c)) for r in self.rows)]), 44) for c in self.columns}
+        lines = [self.title, "  ".join(c.upper().ljust(widths[c]) for c in self.columns).rstrip()]
         for row in self.rows:
-            lines.append("  ".join(self._cell(row, c)[: widths[c]].ljust(widths[c]) for c in self.columns).rstrip())
+            wrapped = [textwrap.wrap(self._cell(row, c), widths[c]) or [""] for c in self.columns]
+            for parts in itertools.zip_longest(*wrapped, fillvalue=""):
+                lines.append("  ".join(p.ljust(widths[c]) for p, c in zip(parts, self.columns)).rstrip())
         if self.footer:
             lines.append(self.footer)
         return "\n".join(lines)
