@@ -135,55 +135,65 @@ def review(
         findings = [f for f in findings if f.fingerprint not in known]
         notes.append(f"{before - len(findings)} finding(s) already in the baseline {baseline_path.name} not shown")
 
-    agent_result = None
-    if engine == "claude":  # hybrid: the agent is handed the offline findings and adds its own
-        from .engines.claude import AgentUnavailable, merge_findings, run_agent
-
-        try:
-            agent_result = run_agent(
-                command=cmd.name, context=context, agent=agent, settings=effective, offline_findings=findings,
-                shell=shell, store=store, events=events, target=context.label or (target or ""),
-            )
-        except AgentUnavailable as error:
-            raise ReviewError(str(error)) from None
-        reported = [f for f in agent_result.findings if f.severity.at_least(effective.min_severity)]
-        findings = assign_fingerprints(merge_findings(findings, reported))
-        notes.extend(agent_result.notes)
-        if agent_result.error:
-            notes.append(f"the Claude engine stopped: {agent_result.error}; the offline findings are shown")
-
     fail_on = None if update_baseline else effective.fail_on
     report = Report(
         run=RunInfo(
             command=cmd.name, target=context.label or (target or ""), root=str(context.root), engine=engine,
-            engines=["offline", "claude"] if agent_result else [engine], agent=agent.name, agent_hash=agent.sha256,
-            model=agent_result.model if agent_result else None, duration_s=round(time.monotonic() - started, 3),
-            files=len(context.sources), tool_versions=_tool_versions(), git_commit=_git_commit(context.root),
-            fail_on=fail_on,
+            engines=[engine], agent=agent.name, agent_hash=agent.sha256, files=len(context.sources),
+            tool_versions=_tool_versions(), git_commit=_git_commit(context.root), fail_on=fail_on,
         ),
         findings=findings,
         notes=notes,
-        narrative=(agent_result.narrative or None) if agent_result else None,
-        metrics=agent_result.metrics() if agent_result else {},
     )
     if result.cached_files:
         report.notes.append(f"{result.cached_files} of {len(context.sources)} file(s) unchanged: results from cache")
-    if cmd.enrich:
+    if cmd.enrich:  # measurements (profiling, budgets) come before the agent, so it can ground its advice in them
         load_hook(cmd.enrich)(RunRequest(
             command=cmd, target=target, cell_body=cell_body, shell=shell, args=args, overrides=overrides,
             store=store, use_store=use_store, progress=progress, context=context, settings=effective,
         ), report)
         report.findings = assign_fingerprints(report.findings)
+    if engine == "claude":  # hybrid: the agent is handed the offline findings and measurements, and adds its own
+        _run_agent(report, cmd, context, agent, effective, shell=shell, store=store, events=events,
+                   target=context.label or (target or ""))
+    report.run.duration_s = round(time.monotonic() - started, 3)
     if store is not None:
         previous = store.previous_fingerprints(context.root, report.run.target, cmd.name)
         if previous is not None:
-            report.new_fingerprints = [f.fingerprint for f in findings if f.fingerprint not in previous]
-            report.fixed_count = len(previous - {f.fingerprint for f in findings})
+            report.new_fingerprints = [f.fingerprint for f in report.findings if f.fingerprint not in previous]
+            report.fixed_count = len(previous - {f.fingerprint for f in report.findings})
         try:
             store.save_run(report)
         except Exception as error:  # noqa: BLE001 — history is a convenience; the review itself succeeded
             report.notes.append(f"this run could not be stored: {error}")
     return report
+
+
+def _run_agent(report: Report, cmd: Command, context: Context, agent: Any, settings: Settings, *,
+               shell: Any, store: Store | None, events: Any, target: str) -> None:
+    """The Claude engine's part of a hybrid review, merged into ``report``."""
+    from .engines.claude import AgentUnavailable, merge_findings, run_agent
+
+    measured = ""
+    if report.metrics:  # e.g. the profile of an improve-performance cell: rewrites should answer to it
+        numbers = json.dumps(report.metrics, default=str, ensure_ascii=False)
+        measured = f"Measurements taken in this run (ground your recommendations in them):\n{numbers[:6000]}"
+    try:
+        result = run_agent(
+            command=cmd.name, context=context, agent=agent, settings=settings, offline_findings=report.findings,
+            shell=shell, store=store, events=events, target=target, extra_context=measured,
+        )
+    except AgentUnavailable as error:
+        raise ReviewError(str(error)) from None
+    reported = [f for f in result.findings if f.severity.at_least(settings.min_severity)]
+    report.findings = assign_fingerprints(merge_findings(report.findings, reported))
+    report.notes.extend(result.notes)
+    if result.error:
+        report.notes.append(f"the Claude engine stopped: {result.error}; the offline findings are shown")
+    report.narrative = result.narrative or None
+    report.metrics.update(result.metrics())
+    report.run.engines = ["offline", "claude"]
+    report.run.model = result.model
 
 
 @dataclass

@@ -3,6 +3,8 @@ context, and the failures a user sees — in a real IPython shell against the fa
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fake_anthropic import FakeAnthropic, Fault, Reply, citation, text, tool_use, web_search
 from IPython.core.error import UsageError
@@ -165,3 +167,15 @@ def test_context_budget_truncates_and_lists_what_is_left_out(keyed, pkg):
     assert "omitted" in statuses and "full" in statuses
     assert "db.py" in [row.title for row in preview.prepared.plan.sections if row.status != "omitted"]
     assert '<not-included reason="context budget">' in preview.text()
+
+
+def test_the_agent_is_given_the_cells_measured_profile(keyed, fake):
+    fake.push(Reply([text("The loop is the hot spot; use sum(range(n)).")]))
+    cell = "%%bumba improve-performance -q\ntotal = 0\nfor i in range(200000):\n    total += i\n"
+    result = keyed.run_cell(cell)
+    assert result.error_in_exec is None
+    report = keyed.user_ns["_"]
+    assert report.metrics["wall_s"] > 0 and report.run.engines == ["offline", "claude"]
+    sent = json.dumps(fake.messages_requests[0].body)
+    assert "Measurements taken in this run" in sent and "wall_s" in sent and "hot_lines" in sent
+    assert keyed.user_ns["total"] == sum(range(200000))  # the cell ran once, in the notebook's namespace
