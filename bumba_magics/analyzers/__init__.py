@@ -1,3 +1,4 @@
-"""Offline analyzers. Importing this package registers every built-in analyzer and its rules."""
+"""Offline analyzers. Each module registers its analyzer and rules when imported; the engine imports the
+ones a command needs (``engines.offline.load_builtin_analyzers``)."""
 
 from .base import ANALYZERS, CHECKS, RULES, Analyzer, AnalyzerConfig, Rule, register_analyzer  # noqa: F401

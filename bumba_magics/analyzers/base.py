@@ -332,3 +332,24 @@ def parse_python(source: Source) -> ast.Module | SyntaxError:
 
 def forget_parse(source: Source) -> None:
     source.__dict__.pop("_parsed", None)
+
+
+class AstGroupAnalyzer(Analyzer):
+    """Runs the registered checks of the group named like the analyzer over every Python source (one
+    parse, shared with the other analyzers, and one walk each); identical findings are reported once."""
+
+    def analyze(self, context: Context, sources: list[Source], config: AnalyzerConfig) -> list[Finding]:
+        findings: list[Finding] = []
+        seen: set[tuple] = set()
+        for source in sources:
+            if not source.is_python:
+                continue
+            tree = parse_python(source)
+            if isinstance(tree, SyntaxError):
+                continue  # the engine reports syntax errors once, for every analyzer
+            for finding in walk_checks(source, tree, {self.name}):
+                key = (finding.rule, finding.location.sort_key(), finding.title)
+                if config.enabled(finding.rule) and key not in seen:
+                    seen.add(key)
+                    findings.append(finding)
+        return findings

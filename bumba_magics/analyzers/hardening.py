@@ -12,9 +12,8 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from ..findings import Finding, Fix, Severity
-from .base import CHECKS, NodeContext, register_analyzer
+from .base import CHECKS, AstGroupAnalyzer, NodeContext, register_analyzer
 from .security import (
-    AstGroupAnalyzer,
     CallChecks,
     Findings,
     argument,

@@ -19,13 +19,11 @@ from ..findings import Category, Finding, Fix, Severity
 from .base import (
     CHECKS,
     RULES,
-    Analyzer,
     AnalyzerConfig,
+    AstGroupAnalyzer,
     NodeContext,
     Rule,
-    parse_python,
     register_analyzer,
-    walk_checks,
 )
 
 GROUP = "performance"
@@ -1059,22 +1057,11 @@ def check_blocking_in_async(node: ast.Call, ctx: NodeContext) -> Iterator[Findin
 # ---------------------------------------------------------------------------------------------------------
 
 @register_analyzer
-class PerformanceAnalyzer(Analyzer):
+class PerformanceAnalyzer(AstGroupAnalyzer):
     """Static performance anti-patterns in Python files and notebooks (one parse, one shared walk)."""
 
-    name = "performance"
+    name = GROUP
     per_file = True
-
-    def analyze(self, context: Context, sources: list[Source], config: AnalyzerConfig) -> list[Finding]:
-        findings: list[Finding] = []
-        for source in sources:
-            if not source.is_python:
-                continue
-            tree = parse_python(source)
-            if isinstance(tree, SyntaxError):
-                continue  # reported once by whoever owns syntax errors, not by every analyzer
-            findings.extend(f for f in walk_checks(source, tree, {GROUP}) if config.enabled(f.rule))
-        return findings
 
 
 def analyze_text(text: str, path: str = "<cell>", config: AnalyzerConfig | None = None) -> list[Finding]:

@@ -16,18 +16,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..context.source import Context, Source
+from ..context.source import Source
 from ..findings import Category, Finding, Fix, Severity
 from .base import (
     CHECKS,
     RULES,
-    Analyzer,
-    AnalyzerConfig,
+    AstGroupAnalyzer,
     NodeContext,
     Rule,
-    parse_python,
     register_analyzer,
-    walk_checks,
 )
 
 Findings = Iterable["Finding | None"]
@@ -1498,26 +1495,6 @@ def check_assignments(node: ast.AST, ctx: NodeContext) -> Findings:
 # ---------------------------------------------------------------------------------------------------------
 # The analyzer
 # ---------------------------------------------------------------------------------------------------------
-
-
-class AstGroupAnalyzer(Analyzer):
-    """Runs the registered checks of one group over every Python source (one parse, one walk each)."""
-
-    def analyze(self, context: Context, sources: list[Source], config: AnalyzerConfig) -> list[Finding]:
-        findings: list[Finding] = []
-        seen: set[tuple] = set()
-        for source in sources:
-            if not source.is_python:
-                continue
-            tree = parse_python(source)
-            if isinstance(tree, SyntaxError):
-                continue  # the engine reports syntax errors once, for every analyzer
-            for finding in walk_checks(source, tree, {self.name}):
-                key = (finding.rule, finding.location.sort_key(), finding.title)
-                if config.enabled(finding.rule) and key not in seen:
-                    seen.add(key)
-                    findings.append(finding)
-        return findings
 
 
 @register_analyzer
