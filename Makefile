@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test setup docs bench clean
 
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here); `make test`
+# installs it when it is missing, so the test command passes on a fresh machine by itself.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -14,11 +19,16 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "make: the browser tests need Chromium at $(CHROMIUM); install it (or set CHROMIUM=...)"; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
 # The main job: an offline review of the bundled sample (every analyzer), written as an HTML report.
 demo: $(STAMP)
 	$(BIN)/bumba checkpoint notebooks --fail-on none -o reports/sample-review.html
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 # Regenerate docs/rules.md and docs/commands.md from the registries (a test checks they are current).
