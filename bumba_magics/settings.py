@@ -60,6 +60,9 @@ class Settings(BaseModel):
     ignore: list[str] = Field(default_factory=list)  # rule codes or prefixes to drop
     exclude: list[str] = Field(default_factory=list)  # gitignore-style paths to skip
     layers: list[list[str]] = Field(default_factory=list)  # architecture layers, top to bottom
+    # "all": an import cycle closed by a function-level import is reported too (low); "runtime": only
+    # the imports that run at import time count, as for the interpreter
+    import_cycles: Literal["all", "runtime"] = "all"
     max_complexity: int = Field(10, ge=1)
     max_module_lines: int = Field(1000, ge=1)
     max_fan_out: int = Field(15, ge=1)
@@ -110,6 +113,7 @@ class Settings(BaseModel):
             max_fan_out=self.max_fan_out,
             max_fan_in=self.max_fan_in,
             layers=self.layers,
+            import_cycles=self.import_cycles,
             extra=extra,
         )
 

@@ -5,8 +5,11 @@ names; a ``src/`` layout drops ``src``); imports of anything outside the reviewe
 party) are not part of the graph. Each edge remembers the line of its import and how the import runs:
 
 * ``runtime``: executed when the module is imported (module level, class bodies, plain ``if``/``try``);
-* ``deferred``: inside a function, or under ``if __name__ == "__main__"`` — runs later, if at all, which is
-  the usual way to break an import cycle, so these edges never make a cycle;
+* ``deferred``: inside a function, or under ``if __name__ == "__main__"`` — runs later, if at all. Moving an
+  import into a function hides a cycle from the interpreter, not from the reader: the two modules still
+  need each other and cannot be understood or split apart alone. So a cycle that only closes through a
+  deferred import is still reported, at low severity and named as such (``import-cycles = "runtime"`` in
+  ``[tool.bumba]`` counts only the imports that run at import time, as the interpreter does);
 * ``type_checking``: under ``if TYPE_CHECKING:`` — never runs; no cycle, no layer violation.
 
 Complexity per function is ruff's C901 (see ``ruff_bridge``), not repeated here.
@@ -54,12 +57,13 @@ IMPORT_CYCLE = _rule(
     "Modules that import each other at import time can only be loaded in one order: a new import elsewhere "
     "turns it into an ImportError or a half-initialised module, and the modules cannot be understood, tested "
     "or split apart on their own.",
-    "Move what both modules need into a third module, invert the dependency (pass a callable or use a "
-    "protocol), or import inside the function that needs it.",
+    "Move what both modules need into a third module, or invert the dependency (the higher module passes "
+    "a callable or an object implementing a protocol defined below). Importing inside a function only "
+    "hides the cycle from the interpreter: it is still reported, at low severity.",
     ("CWE-1047",),
     "# app/orders.py\nfrom app.customers import Customer\n\n# app/customers.py\nfrom app.orders import Order",
-    "# app/customers.py\ndef orders_of(customer):\n    from app.orders import Order  # deferred: no cycle\n"
-    "    return Order.for_customer(customer)",
+    "# app/ids.py: what both need, below both\nCustomerId = int\n\n# app/orders.py\n"
+    "from app.ids import CustomerId\n\n# app/customers.py\nfrom app.ids import CustomerId",
 )
 LAYER_VIOLATION = _rule(
     "BMB402", "layer-violation", "Lower layer imports a higher layer", Severity.high,
@@ -251,10 +255,11 @@ class ImportGraph:
     templated: set[str] = field(default_factory=set)  # last parts of names built at run time: "%s.formats"
 
     def runtime_graph(self) -> nx.DiGraph:
-        """Only the imports that run when a module is imported: the ones that can form a cycle."""
-        return self.graph.edge_subgraph(
-            (a, b) for a, b, kind in self.graph.edges(data="kind") if kind == RUNTIME
-        )
+        """Only the imports that run when a module is imported: the ones the interpreter trips over."""
+        return self.edges_of_kind(RUNTIME)
+
+    def edges_of_kind(self, *kinds: str) -> nx.DiGraph:
+        return self.graph.edge_subgraph((a, b) for a, b, kind in self.graph.edges(data="kind") if kind in kinds)
 
 
 def _line_count(text: str) -> int:
@@ -396,7 +401,9 @@ def _shortest_cycle(graph: nx.DiGraph, component: set[str]) -> list[str]:
     return [start, *reversed(back[nearest])]
 
 
-def cycle_findings(graph: ImportGraph) -> Iterator[Finding | None]:
+def cycle_findings(graph: ImportGraph, count_deferred: bool = True) -> Iterator[Finding | None]:
+    """One finding per tangle of modules that import each other: medium when the imports that run at import
+    time close the loop, low when it only closes through a function-level (deferred) import."""
     runtime = graph.runtime_graph()
     for component in nx.strongly_connected_components(runtime):
         if len(component) == 1:
@@ -409,6 +416,35 @@ def cycle_findings(graph: ImportGraph) -> Iterator[Finding | None]:
             title += f" ({len(component)} modules import each other in a loop)"
         _path, line = graph.edges[(cycle[0], cycle[1])]
         yield make_finding(IMPORT_CYCLE, graph.modules[cycle[0]], line, title=title)
+    if count_deferred:
+        yield from _deferred_cycle_findings(graph)
+
+
+def _deferred_cycle_findings(graph: ImportGraph) -> Iterator[Finding | None]:
+    """Per tangle of the runtime + deferred graph, the shortest loop that needs a deferred import, reported
+    at that import (the one someone moved into a function instead of untangling the modules)."""
+    both = graph.edges_of_kind(RUNTIME, DEFERRED)
+    for component in nx.strongly_connected_components(both):
+        sub = both.subgraph(component)
+        deferred = sorted((a, b) for a, b, kind in sub.edges(data="kind") if kind == DEFERRED)
+        best: list[str] | None = None
+        for a, b in deferred:
+            try:
+                back = nx.shortest_path(sub, b, a)  # b … a, then the deferred a -> b closes the loop
+            except nx.NetworkXNoPath:
+                continue
+            loop = [a, *back]
+            if best is None or (len(loop), loop) < (len(best), best):
+                best = loop
+        if best is None:
+            continue
+        importer, imported = best[0], best[1]
+        _path, line = graph.edges[(importer, imported)]
+        title = (f"Import cycle through a function-level import: {' -> '.join(best)} "
+                 f"({importer} imports {imported} inside a function"
+                 + (f"; {len(component)} modules are tangled)" if len(component) > len(best) - 1 else ")"))
+        source = graph.sources.get(importer) or graph.modules[importer]
+        yield make_finding(IMPORT_CYCLE, source, line, title=title, severity=Severity.low)
 
 
 def _layer_index(module: str, layers: list[list[str]]) -> tuple[int, str] | None:
@@ -560,7 +596,7 @@ class ArchitectureAnalyzer(Analyzer):
         graph = build_import_graph(sources, context.root)
         found: list[Finding | None] = []
         if config.enabled(IMPORT_CYCLE.code):
-            found += cycle_findings(graph)
+            found += cycle_findings(graph, count_deferred=config.import_cycles == "all")
         if config.enabled(LAYER_VIOLATION.code):
             found += layer_findings(graph, config.layers)
         found += coupling_findings(graph, config)

@@ -126,6 +126,7 @@ class AnalyzerConfig:
     max_fan_out: int = 15
     max_fan_in: int = 25
     layers: list[list[str]] = field(default_factory=list)  # ordered top → bottom; lower may not import upper
+    import_cycles: str = "all"  # "runtime": a cycle closed by a function-level import is not reported
     extra: dict = field(default_factory=dict)
 
     def enabled(self, code: str) -> bool:

@@ -69,16 +69,67 @@ def test_two_module_cycle_is_found(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "b_text",
     [
-        "def load():\n    from . import a\n    return a.VALUE\n",
         "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from pkg import a\n",
         "import typing\n\nif typing.TYPE_CHECKING:\n    from pkg.a import VALUE\n",
-        'if __name__ == "__main__":\n    from pkg import a\n    print(a.VALUE)\n',
     ],
-    ids=["inside-function", "type-checking", "typing-dot-type-checking", "main-guard"],
+    ids=["type-checking", "typing-dot-type-checking"],
 )
-def test_imports_that_do_not_run_at_import_time_make_no_cycle(tmp_path: Path, b_text: str) -> None:
+def test_imports_that_never_run_make_no_cycle(tmp_path: Path, b_text: str) -> None:
     findings = analyze(tmp_path, {**CYCLE, "pkg/b.py": b_text})
     assert where(findings, "BMB401") == []
+
+
+@pytest.mark.parametrize(
+    "b_text",
+    [
+        "def load():\n    from . import a\n    return a.VALUE\n",
+        'if __name__ == "__main__":\n    from pkg import a\n    print(a.VALUE)\n',
+    ],
+    ids=["inside-function", "main-guard"],
+)
+def test_cycle_closed_by_a_deferred_import_is_low_and_says_so(tmp_path: Path, b_text: str) -> None:
+    findings = analyze(tmp_path, {**CYCLE, "pkg/b.py": b_text})
+    [finding] = [f for f in findings if f.rule == "BMB401"]
+    assert finding.severity is Severity.low
+    assert finding.title == ("Import cycle through a function-level import: pkg.b -> pkg.a -> pkg.b "
+                             "(pkg.b imports pkg.a inside a function)")
+    assert (finding.location.path, finding.location.line) == ("pkg/b.py", 2)  # at the deferred import
+
+
+@pytest.mark.parametrize("b_text", ["def load():\n    from . import a\n    return a.VALUE\n"])
+def test_runtime_only_counting_ignores_deferred_imports(tmp_path: Path, b_text: str) -> None:
+    findings = analyze(tmp_path, {**CYCLE, "pkg/b.py": b_text}, import_cycles="runtime")
+    assert where(findings, "BMB401") == []
+
+
+def test_runtime_cycle_and_a_deferred_loop_beside_it_are_both_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/a.py": "from app import b\n",
+        "app/b.py": "from app import a\n",
+        "app/c.py": "from app import a\n",
+        "app/d.py": "def f():\n    from app import c\n",
+        "app/e.py": "",
+    }
+    files["app/a.py"] += "from app import d\n"
+    found = sorted((f.severity.value, f.title) for f in analyze(tmp_path, files) if f.rule == "BMB401")
+    assert found == [
+        ("low", ("Import cycle through a function-level import: app.d -> app.c -> app.a -> app.d "
+                "(app.d imports app.c inside a function; 4 modules are tangled)")),
+        ("medium", "Import cycle: app.a -> app.b -> app.a"),
+    ]
+
+
+def test_settings_choose_how_cycles_are_counted(tmp_path: Path) -> None:
+    from bumba_magics.review import review
+
+    package = tmp_path / "proj"
+    write_tree(package, {**CYCLE, "pkg/b.py": "def load():\n    from . import a\n"})
+    (package / "pyproject.toml").write_text('[tool.bumba]\nimport-cycles = "runtime"\n')
+    assert [f for f in review("analyze-technical", str(package), use_store=False) if f.rule == "BMB401"] == []
+    (package / "pyproject.toml").write_text("")
+    [cycle] = [f for f in review("analyze-technical", str(package), use_store=False) if f.rule == "BMB401"]
+    assert cycle.severity is Severity.low
 
 
 def test_longer_cycle_reports_one_finding_per_tangle(tmp_path: Path) -> None:
