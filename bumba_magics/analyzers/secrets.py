@@ -722,7 +722,24 @@ def _classify_format(text: str, match: re.Match[str], spec: _Format, index: int)
         if _EXAMPLE_HOST.search(host):
             return [SecretMatch(start, end, spec.kind, spec.rule.code, 0, severity, None, True)]
     weak = not spec.reported
-    return [SecretMatch(start, end, spec.kind, spec.rule.code, 0, severity, None, _is_example(value), weak)]
+    found = [SecretMatch(start, end, spec.kind, spec.rule.code, 0, severity, None, _is_example(value), weak)]
+    if spec.kind == "twilio-sid" and value.startswith("AC"):
+        found += _twilio_token_beside(text, end)
+    return found
+
+
+_QUOTED_HEX_32 = re.compile(r"""["']([0-9a-f]{32})["']""")
+TWILIO_LOOKAHEAD = 160
+
+
+def _twilio_token_beside(text: str, sid_end: int) -> list[SecretMatch]:
+    """``Client("AC…", "<auth token>")``: the account's auth token given beside its SID, with no name."""
+    line_end = text.find("\n", sid_end, sid_end + TWILIO_LOOKAHEAD)
+    token = _QUOTED_HEX_32.search(text, sid_end, sid_end + TWILIO_LOOKAHEAD if line_end == -1 else line_end)
+    if token is None:
+        return []
+    return [SecretMatch(token.start(1), token.end(1), "twilio-auth-token", TWILIO_TOKEN.code, 0,
+                        TWILIO_TOKEN.severity)]
 
 
 _PRIVATE_KEY_FOOTER = re.compile(r"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
@@ -808,13 +825,21 @@ def _classify_assignment(
     inline = group == "bare" and _is_inline_parameter(text, name_begin, operator)
     if inline and "&" in text[start:end]:
         end = text.index("&", start, end)  # ?access_token=…&page=2
-    if not inline and not _is_assignment_context(match, text, group != "bare", python, end):
+    if not inline and not _is_assignment_context(match, text, group != "bare", python, end) and not (
+            redacting and _is_logfmt_pair(text, match, start, end)):
         return []
     value = text[start:end]
     if "f" in (match.group("prefix") or "").lower() and "{" in value:
         return []
     name = text[name_begin:match.end("tail")].strip(".-")
     return _judge(name, value, start, end, group == "bare", redacting)
+
+
+def _is_logfmt_pair(text: str, match: re.Match[str], start: int, end: int) -> bool:
+    """``… user=admin password=hunter2 status=401 …``: a log line's ``name=value`` pair, with no blank
+    around the ``=`` and a blank after the value (code has blanks around its ``=``, or a bracket after)."""
+    return (match.group("bare") is not None and text[match.end("tail"):start] in ("=", ":")
+            and (end == len(text) or text[end] in " \t\r\n"))
 
 
 def _judge(name: str, value: str, start: int, end: int, bare: bool, redacting: bool) -> list[SecretMatch]:
