@@ -54,6 +54,7 @@ __all__ = [
     "find_secrets",
     "mask",
     "mask_secrets",
+    "names_a_secret",
     "redact",
     "shannon_entropy",
 ]
@@ -321,8 +322,9 @@ def find_secrets(text: str, *, python: bool = False, redacting: bool = False) ->
     ``redacting=True`` also finds what must never be sent but is not reported (``weak`` matches): any
     non-empty value of a password-like name whatever its entropy (``pw = "hunter2"``), account ids.
     """
-    formats = _candidate_starts(text)
-    names = _candidate_starts(text, _NAME_TRIGGERS, twilio=False)
+    low = _lowered(text)
+    formats = _candidate_starts(text, low=low)
+    names = _candidate_starts(text, _NAME_TRIGGERS, twilio=False, low=low)
     token = _STARTS.set((text, formats))
     try:
         return _find(text, sorted({*formats, *names}), python, redacting)
@@ -659,9 +661,11 @@ def _lowered(text: str) -> bytes:
     return text.encode("ascii", "replace").lower()
 
 
-def _candidate_starts(text: str, triggers: dict[bytes, Starts] | None = None, *, twilio: bool = True) -> list[int]:
+def _candidate_starts(
+    text: str, triggers: dict[bytes, Starts] | None = None, *, twilio: bool = True, low: bytes | None = None,
+) -> list[int]:
     """Sorted positions where a secret can start: the only places the combined regex is tried."""
-    low = _lowered(text)
+    low = _lowered(text) if low is None else low
     starts: set[int] = set()
     for needle, locate in (_TRIGGERS if triggers is None else triggers).items():
         find = low.find
@@ -956,6 +960,11 @@ def _name_words(name: str) -> list[str]:
     last = re.split(r"[.\[\]\"']", name.strip("\"'[]"))
     segment = next((part for part in reversed(last) if part), name)
     return [w.lower() for w in re.split(r"[_\-]", _CAMEL_SPLIT.sub("_", segment)) if w]
+
+
+def names_a_secret(name: str) -> bool:
+    """Whether a secret-looking name holds the secret itself (not TOKEN_URL, PASSWORD_HASHERS)."""
+    return _names_a_secret(name)
 
 
 def _names_a_secret(name: str) -> bool:

@@ -33,14 +33,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from html.parser import HTMLParser
 from typing import Any
 
-from ..analyzers.secrets import SecretMatch, find_secrets, shannon_entropy
+from ..analyzers.secrets import SecretMatch, find_secrets, names_a_secret, shannon_entropy
 
 MIN_LITERAL = 6  # shorter values ("root", "1234") would blank out ordinary words all over the text
 
 # Names of variables, columns, keys and labels whose values are treated as secrets.
 _SECRET_NAME = re.compile(
     r"pass(word|wd|phrase)?|secret|token|api_?key|apikey|access_?key|private_?key|credential|creds?(?![a-z])|"
-    r"auth|signing_?key|session_?key|dsn|database_url|conn(ection)?_?str|(?<![a-z])pwd?(?![a-z])",
+    r"(?<![a-z])auth(?![a-z_])|signing_?key|session_?key|dsn|database_url|conn(ection)?_?str|(?<![a-z])pwd?(?![a-z])",
     re.IGNORECASE,
 )
 _SHELL_DIRECTORY_NAMES = frozenset({"PWD", "OLDPWD"})  # the shell's current folder
@@ -53,14 +53,14 @@ def is_secret_name(name: str) -> bool:
 def propagates(text: str, match: SecretMatch) -> bool:
     """Whether a found value is also removed wherever else it appears (not only where it was found).
 
-    A weak value (a password-like name's low-entropy value) is, when it is not a plain word: "hunter2" can be
-    blanked everywhere, "letmein" or "secret" would blank ordinary prose.
+    Not when it is a plain word or a number, whatever rule found it: "hunter2" can be blanked everywhere,
+    "letmein", "secret" (a test's SECRET_KEY) or "1234567890" would blank ordinary prose and numbers.
     """
-    value = match.value(text)
-    if len(value.strip()) < MIN_LITERAL:
+    value = match.value(text).strip()
+    if len(value) < MIN_LITERAL or value.isdigit():
         return False
-    if match.weak and match.kind == "secret-assignment":
-        return any(not c.isalpha() for c in value)
+    if value.isalpha():  # a word ("secret", "letmein"): only a long mixed-case one may be a generated key
+        return len(value) >= 16 and not value.islower() and not value.isupper()
     return True
 
 
@@ -102,7 +102,7 @@ def judge_pair(name: str, value: str) -> Iterator[str]:
 # -- lists and tuples under a secret name --------------------------------------------------------------------
 
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
-_LIST_KEYWORDS = (b"pass", b"secret", b"token", b"key", b"cred", b"pw", b"auth")
+_LIST_KEYWORDS = (b"pass", b"secret", b"token", b"key", b"cred", b"pw")
 _LIST_OPENING = re.compile(r"""["']?[ \t]*+[:=][ \t]*+(?:\r?\n[ \t]*+)?[\[(]""")
 _QUOTED = re.compile(r"""(["'])([^"'\n]{1,500})\1""")
 _NAME_RUN = re.compile(r"[A-Za-z0-9_.-]{0,64}")
@@ -128,7 +128,8 @@ def listed_values(text: str) -> Iterator[str]:
             begin = at
             while opening is not None and begin > 0 and begin > at - 64 and text[begin - 1] in _NAME_CHARS:
                 begin -= 1
-            if opening is not None and begin not in seen and is_secret_name(text[begin:end]):
+            name = text[begin:end]
+            if opening is not None and begin not in seen and is_secret_name(name) and names_a_secret(name):
                 seen.add(begin)
                 if closes is None:
                     closes = [m.start() for m in _CLOSING.finditer(text)]
@@ -136,20 +137,37 @@ def listed_values(text: str) -> Iterator[str]:
                 close = closes[index] if index < len(closes) else len(text)
                 for quoted in _QUOTED.finditer(text, opening.end(), min(close, opening.end() + MAX_LIST_CHARS)):
                     value = quoted.group(2)
-                    if len(value) >= 8 and " " not in value:
+                    if _plausible_item(value):
                         yield value
             at = low.find(keyword, at + 1)
+
+
+_DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+|[A-Za-z]+(?:__?[a-z]+)+")
+_EMAIL = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
+
+
+def _plausible_item(value: str) -> bool:
+    """An item of a secret-named list that can be a secret: not a dotted path (a validator's class), a
+    lookup, a file path, a URL, an e-mail address or a phrase."""
+    if len(value) < 8 or " " in value or "://" in value or value.startswith(("/", ".", "{", "$", "%")):
+        return False
+    return not (_DOTTED_NAME.fullmatch(value) or _EMAIL.fullmatch(value))
 
 
 # -- split string literals (Python) --------------------------------------------------------------------------
 
 # two string literals joined by ``+`` or standing side by side (implicit concatenation), across lines too
 _SPLIT_HINT = re.compile(
-    r"""["'][ \t]*+(?:\+[ \t]*+(?:\\[ \t]*+)?(?:\r?\n[ \t]*+)?|\\?\r?\n[ \t]*+)?[rRbBuU]{0,2}["']""")
-_SECRETISH = ("pass", "secret", "token", "key", "pw", "cred", "auth", "akia", "asia", "ghp_", "gho_", "ghs_",
-              "github_pat", "xox", "sk_", "sk-", "aiza", "sg.", "npm_", "hf_", "pypi-", "eyj", "://", "bearer",
-              "gocspx")
-HINT_WINDOW = 300  # characters around a join looked at for a secret-looking name or key prefix
+    r"""["'](?:[ \t]*+\+[ \t]*+(?:\\[ \t]*+)?(?:\r?\n[ \t]*+)?|[ \t]*+\\?\r?\n[ \t]*+|[ \t]++)"""
+    r"""[rRbBuU]{0,2}["']""")
+# a join is tokenized when a secret-looking name stands before it (lower-cased) or a key's prefix near it
+_SECRET_NAME_WORDS = ("pass", "secret", "token", "pw", "cred", "api_key", "apikey", "access_key", "private_key",
+                      "signing_key", "auth_key", "master_key", "encryption_key")
+_KEY_PREFIXES = ("AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "sk_live",
+                 "rk_live", "sk_test", "sk-", "AIza", "SG.", "npm_", "hf_", "pypi-", "GOCSPX", "eyJ", "key-",
+                 "Bearer", "AccountKey", "SharedAccessKey")
+NAME_WINDOW = 160  # characters before a join where the name it is given to stands (two lines of a "= (")
+PREFIX_WINDOW = 80  # characters around a join where the first piece of a split key starts
 LINES_BEFORE, LINES_AFTER = 3, 12
 _SKIPPED_TOKENS = frozenset({tokenize.NL, tokenize.COMMENT})
 
@@ -163,12 +181,16 @@ def joined_literals(text: str) -> Iterator[str]:
     appear one by one. Tokenizing costs about 1.5 MB/s, so only the few lines around a join that has a
     secret-looking word nearby are tokenized.
     """
-    lines: list[int] = []
-    starts = _line_starts(text)
+    hints = []
     for hint in _SPLIT_HINT.finditer(text):
-        window = text[max(0, hint.start() - HINT_WINDOW):hint.end() + HINT_WINDOW].lower()
-        if any(word in window for word in _SECRETISH):
-            lines.append(bisect.bisect_right(starts, hint.start()) - 1)
+        before = text[max(0, hint.start() - NAME_WINDOW):hint.start()].lower()
+        around = text[max(0, hint.start() - PREFIX_WINDOW):hint.end() + PREFIX_WINDOW]
+        if any(word in before for word in _SECRET_NAME_WORDS) or any(key in around for key in _KEY_PREFIXES):
+            hints.append(hint.start())
+    if not hints:
+        return
+    starts = _line_starts(text)
+    lines = [bisect.bisect_right(starts, at) - 1 for at in hints]
     for first, last in _merged_ranges(lines, len(starts)):
         chunk = text[starts[first]:starts[last + 1] if last + 1 < len(starts) else len(text)]
         for name, pieces in _literal_runs(chunk):
@@ -268,8 +290,11 @@ def _secret_pieces(name: str, pieces: list[str]) -> Iterator[str]:
 
 # -- base64 ----------------------------------------------------------------------------------------------------
 
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{12,8192}+={0,2}")
-_USER_PASSWORD = re.compile(r"([^\s:]{1,128}):(\S{1,256})")
+# a run that stands as a value: after a quote, "=", ":", ">" or "Basic " (an identifier in code does not, and
+# decoding every long word of a large tree costs seconds). Starting with a character set lets re skip ahead
+# to the places it can start.
+_BASE64_RUN = re.compile(r"""(?:["'=:>] ?|Basic )(?P<run>[A-Za-z0-9+/_-]{12,8192}+={0,2})""")
+_USER_PASSWORD = re.compile(r"([A-Za-z0-9._@+-]{1,128}):(\S{1,256})")
 MIN_DECODED = 6
 
 
@@ -279,8 +304,9 @@ def encoded_secrets(text: str) -> Iterator[tuple[int, int, list[str]]]:
 
     The secrets inside are the password of a ``user:password`` and whatever the scanner finds in the
     decoded text; the encoded run is itself the credential and is redacted whole."""
-    for run in _BASE64_RUN.finditer(text):
-        encoded = run.group(0)
+    for found in _BASE64_RUN.finditer(text):
+        run = found.group("run")
+        encoded = run
         body = encoded.rstrip("=")
         if len(body) % 4 == 1 or body.islower() or body.isupper() or body.isdigit():
             continue  # not base64 of text: identifiers, hex digests and numbers are mostly one case
@@ -289,12 +315,13 @@ def encoded_secrets(text: str) -> Iterator[tuple[int, int, list[str]]]:
         decoded = _decode(body)
         if decoded is None:
             continue
-        inside = [decoded[m.start:m.end] for m in find_secrets(decoded, redacting=True)]
+        matches = [m for m in find_secrets(decoded, redacting=True) if not m.weak]
         pair = _USER_PASSWORD.fullmatch(decoded.strip())
-        if pair:
-            inside.append(pair.group(2))
-        if inside:
-            yield run.start(), run.end(), inside
+        if matches or pair:
+            inside = [m.value(decoded) for m in matches]
+            if pair and any(not c.isalpha() for c in pair.group(2)):
+                inside.append(pair.group(2))  # a plain word ("secret") would blank prose everywhere
+            yield found.start("run"), found.end("run"), inside
 
 
 def _decode(body: str) -> str | None:
