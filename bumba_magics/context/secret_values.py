@@ -120,6 +120,7 @@ def listed_values(text: str) -> Iterator[str]:
     low = text.encode("ascii", "replace").lower()
     seen: set[int] = set()
     closes: list[int] | None = None
+    scanned: dict[int, int] = {}  # closing bracket -> how far the text before it was read
     for keyword in _LIST_KEYWORDS:
         at = low.find(keyword)
         while at != -1:
@@ -135,7 +136,11 @@ def listed_values(text: str) -> Iterator[str]:
                     closes = [m.start() for m in _CLOSING.finditer(text)]
                 index = bisect.bisect_left(closes, opening.end())
                 close = closes[index] if index < len(closes) else len(text)
-                for quoted in _QUOTED.finditer(text, opening.end(), min(close, opening.end() + MAX_LIST_CHARS)):
+                # lists that share their closing bracket (nested, or unclosed ones) are read once, not once each
+                start = max(opening.end(), scanned.get(close, 0))
+                stop = min(close, opening.end() + MAX_LIST_CHARS)
+                scanned[close] = max(stop, scanned.get(close, 0))
+                for quoted in _QUOTED.finditer(text, start, stop):
                     value = quoted.group(2)
                     if _plausible_item(value):
                         yield value
@@ -366,10 +371,9 @@ def looks_like_token(value: str) -> bool:
 
 
 def output_values(text: str) -> Iterator[str]:
-    """Secrets in a cell's text output: what the scanner finds, random-looking tokens (an output is data the
-    model rarely needs verbatim), and values in tables under a secret-looking column or label."""
-    yield from secret_values(text)
-    yield from listed_values(text)
+    """Secrets in a cell's text output beyond what the scanner finds in any text: random-looking tokens (an
+    output is data the model rarely needs verbatim) and values in tables under a secret-looking column or
+    label."""
     for candidate in _TOKEN_CANDIDATE.finditer(text):
         if looks_like_token(candidate.group(0).strip(".=")):
             yield candidate.group(0).strip(".")
@@ -377,6 +381,8 @@ def output_values(text: str) -> Iterator[str]:
 
 
 MAX_TABLE_ROWS = 1000
+MAX_TABLE_LINE = 4096  # characters: a DataFrame repr wraps at the display width, far below this
+MAX_TABLE_CELLS = 64
 
 
 def table_values(text: str) -> Iterator[str]:
@@ -385,11 +391,15 @@ def table_values(text: str) -> Iterator[str]:
     lines = text.splitlines()
     columns: list[tuple[str, int]] = []  # (header, column where it ends) of the table being read
     rows = 0
+    first = True  # the first line of a block is the one that can be a header
     for line in lines:
         if not line.strip():
-            columns, rows = [], 0
+            columns, rows, first = [], 0, True
             continue
-        cells = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+        if len(line) > MAX_TABLE_LINE:
+            columns, rows, first = [], 0, False
+            continue  # no table: a log line, a minified blob (and judging every pair of it costs)
+        cells = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", line)][:MAX_TABLE_CELLS]
         for (label, _, _), (value, _, _) in itertools.pairwise(cells):
             if is_secret_name(label.strip("'\":,")):
                 yield from judge_pair(label.strip("'\":,"), value.strip("'\",;"))
@@ -399,9 +409,8 @@ def table_values(text: str) -> Iterator[str]:
                 cell = next((c for c, s, e in cells if s < end <= e), None)
                 if cell:
                     yield from judge_pair(header, cell)
-        secret_headers = [(c, e) for c, _, e in cells if is_secret_name(c)]
-        if secret_headers and not columns:
-            columns, rows = secret_headers, 0
+        if first:
+            columns, rows, first = [(c, e) for c, _, e in cells if is_secret_name(c)], 0, False
 
 
 class _Tables(HTMLParser):
@@ -445,7 +454,10 @@ def html_values(html: str) -> Iterator[str]:
         parser.close()
     except (ValueError, AssertionError):  # malformed markup: what was read so far still counts
         pass
-    yield from output_values("".join(parser.text))
+    text = "".join(parser.text)
+    yield from secret_values(text)
+    yield from listed_values(text)
+    yield from output_values(text)
     for table in parser.tables:
         if not table:
             continue
