@@ -35,6 +35,8 @@ Decisions a reader may want to argue with, kept in one place:
 from __future__ import annotations
 
 import base64
+import bisect
+import contextvars
 import math
 import re
 from collections import Counter
@@ -52,6 +54,7 @@ __all__ = [
     "find_secrets",
     "mask",
     "mask_secrets",
+    "names_a_secret",
     "redact",
     "shannon_entropy",
 ]
@@ -269,6 +272,9 @@ class SecretMatch:
     severity: Severity
     name: str | None = None  # the variable or key it is assigned to, when it is an assignment
     example: bool = False  # a documented example key: redacted, not reported
+    # found only for the redactor (``find_secrets(redacting=True)``): a password-like name's low-entropy value,
+    # an account id next to its key. Redacted, never reported: whether to report those is a rule decision.
+    weak: bool = False
 
     def value(self, text: str) -> str:
         return text[self.start:self.end]
@@ -310,30 +316,55 @@ def shannon_entropy(value: str) -> float:
     return -sum(n / size * math.log2(n / size) for n in Counter(value).values())
 
 
-def find_secrets(text: str, *, python: bool = False) -> list[SecretMatch]:
-    """Every secret in ``text``, in order. ``python=True`` ignores unquoted assignment values (code)."""
+def find_secrets(text: str, *, python: bool = False, redacting: bool = False) -> list[SecretMatch]:
+    """Every secret in ``text``, in order. ``python=True`` ignores unquoted assignment values (code).
+
+    ``redacting=True`` also finds what must never be sent but is not reported (``weak`` matches): any
+    non-empty value of a password-like name whatever its entropy (``pw = "hunter2"``), account ids.
+    """
+    low = _lowered(text)
+    formats = _candidate_starts(text, low=low)
+    names = _candidate_starts(text, _NAME_TRIGGERS, twilio=False, low=low)
+    token = _STARTS.set((text, formats))
+    try:
+        return _find(text, sorted({*formats, *names}), python, redacting)
+    finally:
+        _STARTS.reset(token)
+
+
+# The prefilter's starts of the text being scanned, for the values inside it (:func:`_known_format_inside`):
+# looking them up costs a bisection, finding them again a pass per needle over every candidate's value.
+_STARTS: contextvars.ContextVar[tuple[str, list[int]] | None] = contextvars.ContextVar("starts", default=None)
+
+
+def _find(text: str, starts: list[int], python: bool, redacting: bool) -> list[SecretMatch]:
     found: list[SecretMatch] = []
     line, counted_to, covered_to = 1, 0, 0
-    for start in _candidate_starts(text):
+    for start in starts:
         if start < covered_to:
             continue  # inside a secret already found ("token" in https://x-access-token:ghs_…@github.com)
         match = _COMBINED.match(text, start)
-        if match is None:
-            continue
-        candidates = _classify(text, match, python)
+        candidates = _classify(text, match, python, redacting) if match is not None else []
+        end = match.end() if match is not None else start
+        if not candidates:
+            pair = _PAIR_AFTER_NAME.match(text, start)  # <password>…</password>, name="x_token" value="…"
+            candidates = _classify_pair(text, start, pair, python, redacting) if pair is not None else []
+            end = pair.end() if pair is not None else end
         for candidate in candidates:
+            if candidate.weak and not redacting:
+                continue
             line += text.count("\n", counted_to, candidate.start)
             counted_to = candidate.start
             found.append(_with_line(candidate, line))
         if candidates:
-            covered_to = match.end()
+            covered_to = end
     return found
 
 
 def _with_line(candidate: SecretMatch, line: int) -> SecretMatch:
     return SecretMatch(
         candidate.start, candidate.end, candidate.kind, candidate.rule, line, candidate.severity,
-        candidate.name, candidate.example,
+        candidate.name, candidate.example, candidate.weak,
     )
 
 
@@ -376,6 +407,7 @@ class _Format:
     pattern: str
     # the character before the match must not be a letter or digit (AKIA inside a base64 blob is no key)
     boundary: bool = True
+    reported: bool = True  # False: an identifier the redactor removes (a Twilio SID), never a finding
 
 
 _TOKEN_END = r"(?![A-Za-z0-9])"
@@ -389,17 +421,25 @@ _URL_CREDENTIALS = (
     r"(?P<host>[^\s/'\"`@<>:?#]{{1,255}})"
 )
 
+# Every quantifier is bounded and the regex is only tried, anchored, where the prefilter says a match can
+# start, so each try costs at most a fixed number of steps and a text costs O(its length). Where two parts
+# could match the same characters (a key body and its footer, blanks before and as the operator), one of
+# them is possessive (``*+``, Python 3.11): ``re`` backtracks, and an ambiguous pair on a long run of the
+# shared characters ("password" and 20,000 spaces) is a quadratic try. Measured in
+# tests/test_redaction_speed.py. (google-re2 would make this linear by construction, but has no lookahead,
+# which several formats need, and the prefilter is what keeps the scanner fast.)
+_PEM_BODY_CHAR = r"(?:[A-Za-z0-9+/=\s:,.\\]|-(?!----))"  # a key body; one dash is fine ("DEK-Info"), five end it
 _FORMATS: tuple[_Format, ...] = (
     _Format("private-key", PRIVATE_KEY,
-            r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.\\-]{0,16384}?"
-            r"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|(?:[A-Za-z0-9+/=\s:,.\\-](?!-----)){0,16384})",
+            r"-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----" + _PEM_BODY_CHAR + r"{0,16384}+"
+            r"(?:-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----)?",
             boundary=False),
     _Format("aws-access-key-id", AWS_ACCESS_KEY, r"A(?:KIA|SIA)[0-9A-Z]{16}" + _TOKEN_END),
     _Format("github-token", GITHUB_TOKEN, r"gh[pousr]_[A-Za-z0-9]{36,251}" + _TOKEN_END),
     _Format("github-token", GITHUB_TOKEN, r"github_pat_[A-Za-z0-9_]{50,240}" + _TOKEN_END),
-    _Format("slack-token", SLACK_TOKEN, r"xox[abposre]-[0-9A-Za-z]+-[A-Za-z0-9-]{8,250}" + _TOKEN_END),
+    _Format("slack-token", SLACK_TOKEN, r"xox[abposre]-[0-9A-Za-z]{1,40}-[A-Za-z0-9-]{8,250}" + _TOKEN_END),
     _Format("slack-webhook", SLACK_WEBHOOK,
-            r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[A-Za-z0-9_/+-]{20,})",
+            r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[A-Za-z0-9_/+-]{20,400})",
             boundary=False),
     _Format("stripe-live-key", STRIPE_LIVE_KEY, r"[sr]k_live_[A-Za-z0-9]{20,247}" + _TOKEN_END),
     _Format("stripe-test-key", STRIPE_TEST_KEY, r"[sr]k_test_[A-Za-z0-9]{20,247}" + _TOKEN_END),
@@ -409,16 +449,22 @@ _FORMATS: tuple[_Format, ...] = (
     _Format("openai-api-key", OPENAI_KEY, r"sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{32,250}"),
     _Format("openai-api-key", OPENAI_KEY, r"sk-[A-Za-z0-9]{48}" + _TOKEN_END),
     _Format("openai-api-key", OPENAI_KEY, r"sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}" + _TOKEN_END),
-    _Format("jwt", JWT, r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{0,1024}"),
-    _Format("sendgrid-api-key", SENDGRID_KEY, r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _TOKEN_END),
+    _Format("jwt", JWT, r"eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,4096}\.[A-Za-z0-9_-]{0,1024}"),
+    _Format("sendgrid-api-key", SENDGRID_KEY, r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}" + _TOKEN_END),
     _Format("npm-token", NPM_TOKEN, r"npm_[A-Za-z0-9]{36}" + _TOKEN_END),
-    _Format("pypi-token", PYPI_TOKEN, r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}"),
-    _Format("azure-storage-key", AZURE_STORAGE_KEY, r"AccountKey=(?P<value>[A-Za-z0-9+/]{86,88}={0,2})",
+    _Format("pypi-token", PYPI_TOKEN, r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1024}"),
+    # an Azure connection string's account key, a Service Bus / Event Hubs shared access key, a SAS signature
+    _Format("azure-storage-key", AZURE_STORAGE_KEY,
+            r"(?:[Aa]ccount|[Ss]hared[Aa]ccess)[Kk]ey=(?P<value>[A-Za-z0-9+/]{20,100}={0,2})", boundary=False),
+    _Format("azure-storage-key", AZURE_STORAGE_KEY, r"[?&;]sig=(?P<value>[A-Za-z0-9%+/]{20,200}(?:%3[Dd]|=){0,2})",
             boundary=False),
     _Format("huggingface-token", HUGGINGFACE_TOKEN, r"hf_[A-Za-z0-9]{34,40}" + _TOKEN_END),
-    _Format("bearer-token", BEARER_TOKEN, r"[Bb]earer[ \t]+(?P<value>[A-Za-z0-9._~+/-]{20,}=*)"),
+    _Format("bearer-token", BEARER_TOKEN, r"[Bb]earer[ \t]{1,8}+(?P<value>[A-Za-z0-9._~+/-]{20,4096}=*)"),
     _Format("database-url", URL_CREDENTIALS, _URL_CREDENTIALS.format(schemes=_DB_SCHEMES)),
     _Format("url-credentials", URL_CREDENTIALS, _URL_CREDENTIALS.format(schemes=_URL_SCHEMES)),
+    # redacted, not reported (no rule of their own yet): a Mailgun key, Twilio account and API key ids
+    _Format("mailgun-api-key", GENERIC_SECRET, r"key-[0-9a-f]{32}" + _TOKEN_END, reported=False),
+    _Format("twilio-sid", TWILIO_TOKEN, r"(?:AC|SK)[0-9a-f]{32}" + _TOKEN_END, reported=False),
 )
 
 
@@ -435,19 +481,39 @@ def _case_insensitive(word: str) -> str:
     return "".join(out)
 
 
-# Words that make a name secret-looking; ``_`` stands for an optional ``_`` or ``-``.
+# Words that make a name secret-looking; ``_`` stands for an optional ``_`` or ``-``. ``pwd``, ``pw`` and
+# ``pass`` only count as whole words (the prefilter checks: ``pw`` in ``pwned`` or ``pass`` in ``passenger``
+# is no name).
 _NAME_KEYWORDS = (
     "password", "passwd", "passphrase", "secret", "token", "api_key", "apikey",
     "access_key", "private_key", "signing_key", "encryption_key", "master_key", "auth_key",
+    "pwd", "pw", "pass",
+)
+_KEYWORDS = "|".join(_case_insensitive(k) for k in _NAME_KEYWORDS)
+_QUOTED_VALUE = (
+    r"(?:(?P<prefix>[rRbBuUfF]{{0,2}})(?:\"(?P<dq>[^\"\n]{{1,500}})\"|'(?P<sq>[^'\n]{{1,500}})')"
+    r"|(?P<bare>[^\s'\"`,;()\[\]{{}}<>#]{{1,500}}+))"
 )
 _ASSIGNMENT = (
     r"(?P<keyword>{keywords})"
     r"(?P<tail>[A-Za-z0-9_.-]{{0,64}})(?:[\"']?\])?[\"']?"  # rest of the name; a closing quote / bracket
-    r"[ \t]*(?::[ \t]*[A-Za-z_][\w\[\]., |]{{0,40}}?[ \t]*)?"  # a Python annotation: password: str = …
-    r"(?P<operator>=>|:=|=(?!=)|:(?!:)|[ \t]+)[ \t]*"  # whitespace: Dockerfile's ENV NAME value
-    r"(?:(?P<prefix>[rRbBuUfF]{{0,2}})(?:\"(?P<dq>[^\"\n]{{1,500}})\"|'(?P<sq>[^'\n]{{1,500}})')"
-    r"|(?P<bare>[^\s'\"`,;()\[\]{{}}<>#]{{1,500}}))"
-).format(keywords="|".join(_case_insensitive(k) for k in _NAME_KEYWORDS))
+    # a Python annotation (password: str = …) then the operator; or blanks alone as the operator (Dockerfile's
+    # ENV NAME value). Blanks are possessive, so the two ways cannot trade blanks back and forth.
+    r"(?:[ \t]*+(?::[ \t]*+[A-Za-z_][\w\[\]., |]{{0,40}}?[ \t]*+)?(?P<operator>=>|:=|=(?!=)|:(?!:))"
+    r"|(?P<blanks>[ \t]++))[ \t]*+" + _QUOTED_VALUE
+).format(keywords=_KEYWORDS)
+
+# A value given next to a secret-looking name that is not assigned to it: an XML element
+# (<db.password>…</db.password>), a key/value pair of attributes or fields (<add key="ApiToken" value="…"/>,
+# <input name="csrf_token" value="…">, Kubernetes' "- name: DB_PASSWORD / value: …"). Tried where the name
+# starts; which one it is depends on what stands before the name (:func:`_classify_pair`).
+_PAIR_AFTER_NAME = re.compile(
+    r"(?P<name>[A-Za-z0-9_.:-]{1,80}+)(?:"
+    r"(?P<element>(?:[ \t][^<>\n]{0,200})?>)(?P<text>[^<\n]{1,500})</"
+    r"|[\"']?[ \t]*+,?(?:[ \t]*+\r?\n)?[ \t]{0,40}+(?:-[ \t]*+)?[\"']?(?:value|secret|content)[\"']?[ \t]*+[=:][ \t]*+"
+    + _QUOTED_VALUE.replace("{{", "{").replace("}}", "}") + ")"
+)
+_PAIR_NAME_BEFORE = re.compile(r"""(?:<|\b(?:key|name)["']?[ \t]*[=:][ \t]*["']?)$""")
 
 
 def _compile(*, assignments: bool) -> re.Pattern[str]:
@@ -488,7 +554,9 @@ def _at(back: int = 0, *words: bytes) -> Starts:
     return starts
 
 
-_KEY_PREFIXES = (b"access", b"private", b"signing", b"encryption", b"master", b"auth", b"api", b"account")
+_KEY_PREFIXES = (
+    b"sharedaccess", b"access", b"private", b"signing", b"encryption", b"master", b"auth", b"api", b"account",
+)
 _SCHEME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789+")
 URL_LOOKAHEAD = 400  # how far after "://" the "@" of user:password@host may be
 
@@ -501,7 +569,9 @@ def _key_starts(low: bytes, at: int) -> list[int]:
     prefix = next((p for p in _KEY_PREFIXES if trimmed.endswith(p)), None)
     if prefix is not None:
         starts.append(at - (len(before) - len(trimmed)) - len(prefix))
-        header = low.rfind(b"-----begin", low.rfind(b"\n", 0, at) + 1, at)
+        # a PEM header line is short: looking back further would make a long line of "key"s quadratic
+        window = max(0, at - 80)
+        header = low.rfind(b"-----begin", low.rfind(b"\n", window, at) + 1 or window, at)
         if header != -1:
             starts.append(header)
     return starts
@@ -511,21 +581,58 @@ def _url_starts(low: bytes, at: int) -> tuple[int, ...]:
     """``scheme://user:password@host`` starts at its scheme; a Slack webhook at its host."""
     if low.startswith(b"hooks.slack.com", at + 3):
         return (at + 3,)
-    line_end = low.find(b"\n", at)
-    limit = at + URL_LOOKAHEAD if line_end == -1 else min(line_end, at + URL_LOOKAHEAD)
+    line_end = low.find(b"\n", at, at + URL_LOOKAHEAD)
+    limit = at + URL_LOOKAHEAD if line_end == -1 else line_end
     if low.find(b"@", at, limit) == -1:
         return ()
     start = at
-    while start > 0 and low[start - 1] in _SCHEME_BYTES:
+    while start > max(0, at - 40) and low[start - 1] in _SCHEME_BYTES:
         start -= 1
     return (start,) if start < at else ()
 
 
-_TRIGGERS: dict[bytes, Starts] = {
-    b"key": _key_starts,
-    b"pass": _at(0, b"passw", b"passp"),
+_LOWER_LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+_WORD_BYTES = _LOWER_LETTERS | frozenset(b"0123456789")
+
+
+def _whole_word(*longer: bytes) -> Starts:
+    """``pass`` / ``pw`` / ``pwd`` as a word of a name (``db_pass``, ``PW``), or one of ``longer`` words."""
+
+    def starts(low: bytes, at: int) -> tuple[int, ...]:
+        if longer and low.startswith(longer, at):
+            return (at,)
+        if at > 0 and low[at - 1] in _LOWER_LETTERS:
+            return ()  # bypass, spw
+        end = at + 2
+        while end < len(low) and end < at + 4 and low[end] in _LOWER_LETTERS:
+            end += 1
+        word = low[at:end]
+        if word not in (b"pw", b"pwd", b"pass") or (end < len(low) and low[end] in _WORD_BYTES):
+            return ()
+        return (at,)
+
+    return starts
+
+
+_HEX_32 = re.compile(r"[0-9a-f]{32}")
+
+
+def _twilio_starts(text: str, at: int) -> tuple[int, ...]:
+    return (at,) if _HEX_32.match(text, at + 2) else ()
+
+
+# where only an assignment can start (kept apart: the value of an assignment is searched for known formats
+# at the other starts only)
+_NAME_TRIGGERS: dict[bytes, Starts] = {
+    b"pass": _whole_word(b"passw", b"passp"),
+    b"pw": _whole_word(),
     b"secret": _at(),
     b"token": _at(),
+}
+_TRIGGERS: dict[bytes, Starts] = {
+    b"key": _key_starts,
+    b"key-": _at(),
+    b"sig=": _at(1),
     b"://": _url_starts,
     b"ia": _at(2, b"akia", b"asia"),
     b"aiza": _at(),
@@ -554,16 +661,23 @@ def _lowered(text: str) -> bytes:
     return text.encode("ascii", "replace").lower()
 
 
-def _candidate_starts(text: str) -> list[int]:
+def _candidate_starts(
+    text: str, triggers: dict[bytes, Starts] | None = None, *, twilio: bool = True, low: bytes | None = None,
+) -> list[int]:
     """Sorted positions where a secret can start: the only places the combined regex is tried."""
-    low = _lowered(text)
+    low = _lowered(text) if low is None else low
     starts: set[int] = set()
-    for needle, locate in _TRIGGERS.items():
+    for needle, locate in (_TRIGGERS if triggers is None else triggers).items():
         find = low.find
         at = find(needle)
         while at != -1:
             starts.update(locate(low, at))
             at = find(needle, at + 1)
+    for prefix in ("AC", "SK") if twilio else ():  # Twilio ids: upper case, so looked for in the text itself
+        at = text.find(prefix)
+        while at != -1:
+            starts.update(_twilio_starts(text, at))
+            at = text.find(prefix, at + 1)
     return sorted(starts)
 
 
@@ -579,10 +693,10 @@ _EXAMPLE_HOST = re.compile(r"(^|\.)example(\.(com|org|net))?$|\.(test|example|in
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]", "host.docker.internal"}
 
 
-def _classify(text: str, match: re.Match[str], python: bool) -> list[SecretMatch]:
+def _classify(text: str, match: re.Match[str], python: bool, redacting: bool = False) -> list[SecretMatch]:
     group = match.lastgroup or ""
     if group == "assign":
-        return _classify_assignment(text, match, python)
+        return _classify_assignment(text, match, python, redacting)
     index = int(group[1:])
     return _classify_format(text, match, _FORMATS[index], index)
 
@@ -611,7 +725,25 @@ def _classify_format(text: str, match: re.Match[str], spec: _Format, index: int)
             severity = Severity.low
         if _EXAMPLE_HOST.search(host):
             return [SecretMatch(start, end, spec.kind, spec.rule.code, 0, severity, None, True)]
-    return [SecretMatch(start, end, spec.kind, spec.rule.code, 0, severity, None, _is_example(value))]
+    weak = not spec.reported
+    found = [SecretMatch(start, end, spec.kind, spec.rule.code, 0, severity, None, _is_example(value), weak)]
+    if spec.kind == "twilio-sid" and value.startswith("AC"):
+        found += _twilio_token_beside(text, end)
+    return found
+
+
+_QUOTED_HEX_32 = re.compile(r"""["']([0-9a-f]{32})["']""")
+TWILIO_LOOKAHEAD = 160
+
+
+def _twilio_token_beside(text: str, sid_end: int) -> list[SecretMatch]:
+    """``Client("AC…", "<auth token>")``: the account's auth token given beside its SID, with no name."""
+    line_end = text.find("\n", sid_end, sid_end + TWILIO_LOOKAHEAD)
+    token = _QUOTED_HEX_32.search(text, sid_end, sid_end + TWILIO_LOOKAHEAD if line_end == -1 else line_end)
+    if token is None:
+        return []
+    return [SecretMatch(token.start(1), token.end(1), "twilio-auth-token", TWILIO_TOKEN.code, 0,
+                        TWILIO_TOKEN.severity)]
 
 
 _PRIVATE_KEY_FOOTER = re.compile(r"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
@@ -681,35 +813,91 @@ ENTROPY_THRESHOLD = 3.0  # bits per character; short values may have at most log
 MIN_SECRET_LENGTH = 8
 
 
-def _classify_assignment(text: str, match: re.Match[str], python: bool) -> list[SecretMatch]:
+def _classify_assignment(
+    text: str, match: re.Match[str], python: bool, redacting: bool = False,
+) -> list[SecretMatch]:
     group = "dq" if match.group("dq") is not None else "sq" if match.group("sq") is not None else "bare"
     start, end = match.span(group)
     if end - start >= MIN_KNOWN_LENGTH:
         known = _known_format_inside(text, start, end)
         if known:
             return known
-    if end - start < MIN_SECRET_LENGTH and not match.group("tail").upper().endswith("KEY"):
+    if end - start < MIN_SECRET_LENGTH and not redacting and not match.group("tail").upper().endswith("KEY"):
         return []  # cheap exit first: only a framework SECRET_KEY is reported when short
     name_begin = _name_begin(text, match.start("keyword"))
-    inline = group == "bare" and _is_inline_parameter(text, name_begin, match.group("operator"))
+    operator = match.group("operator") or ""
+    inline = group == "bare" and _is_inline_parameter(text, name_begin, operator)
     if inline and "&" in text[start:end]:
         end = text.index("&", start, end)  # ?access_token=…&page=2
-    if not inline and not _is_assignment_context(match, text, group != "bare", python, end):
+    if not inline and not _is_assignment_context(match, text, group != "bare", python, end) and not (
+            redacting and _is_logfmt_pair(text, match, start, end)):
         return []
     value = text[start:end]
     if "f" in (match.group("prefix") or "").lower() and "{" in value:
         return []
     name = text[name_begin:match.end("tail")].strip(".-")
-    spec = _assignment_rule(name, value)
-    if spec is None:
+    return _judge(name, value, start, end, group == "bare", redacting)
+
+
+def _is_logfmt_pair(text: str, match: re.Match[str], start: int, end: int) -> bool:
+    """``… user=admin password=hunter2 status=401 …``: a log line's ``name=value`` pair, with no blank
+    around the ``=`` and a blank after the value (code has blanks around its ``=``, or a bracket after)."""
+    return (match.group("bare") is not None and text[match.end("tail"):start] in ("=", ":")
+            and (end == len(text) or text[end] in " \t\r\n"))
+
+
+def _judge(name: str, value: str, start: int, end: int, bare: bool, redacting: bool) -> list[SecretMatch]:
+    """A value given to a secret-looking name: a reported secret, a weak one (redacting only), or nothing."""
+    spec = None
+    if len(value) >= MIN_SECRET_LENGTH or name.upper().endswith("KEY"):
+        spec = _assignment_rule(name, value)
+    if spec is not None:
+        rule, kind = spec
+        return [SecretMatch(start, end, kind, rule.code, 0, rule.severity, name, _is_example(value))]
+    if redacting and _is_weak_secret(name, value, bare):
+        return [SecretMatch(start, end, "secret-assignment", GENERIC_SECRET.code, 0, GENERIC_SECRET.severity,
+                            name, False, True)]
+    return []
+
+
+def _classify_pair(
+    text: str, start: int, match: re.Match[str], python: bool, redacting: bool,
+) -> list[SecretMatch]:
+    """``<password>…</password>`` and ``key="ApiToken" value="…"``: the name is an element or a field."""
+    name_begin = _name_begin(text, start)
+    before = _PAIR_NAME_BEFORE.search(text, max(0, name_begin - 24), name_begin)
+    if before is None:
         return []
-    rule, kind = spec
-    return [SecretMatch(start, end, kind, rule.code, 0, rule.severity, name, _is_example(value))]
+    is_element = before.group(0) == "<"
+    if is_element != (match.group("element") is not None):
+        return []
+    group = next(g for g in ("text", "dq", "sq", "bare") if match.group(g) is not None)
+    if python and group == "bare":
+        return []
+    value_start, value_end = match.span(group)
+    value = text[value_start:value_end]
+    if group == "text":  # element text: trimmed, and a nested element is no value
+        stripped = value.strip()
+        value_start += len(value) - len(value.lstrip())
+        value_end = value_start + len(stripped)
+        value = stripped
+    if not value:
+        return []
+    if len(value) >= MIN_KNOWN_LENGTH:
+        known = _known_format_inside(text, value_start, value_end)
+        if known:
+            return known
+    name = text[name_begin:match.end("name")].strip(".-:")
+    return _judge(name, value, value_start, value_end, group in ("bare", "text"), redacting)
+
+
+NAME_LOOKBACK = 256  # how far back a name may begin before its keyword (a bound: no long scan per candidate)
 
 
 def _name_begin(text: str, keyword_start: int) -> int:
     begin = keyword_start
-    while begin > 0 and text[begin - 1] in _NAME_CHARS:
+    limit = max(0, keyword_start - NAME_LOOKBACK)
+    while begin > limit and text[begin - 1] in _NAME_CHARS:
         begin -= 1
     return begin
 
@@ -724,28 +912,48 @@ def _is_inline_parameter(text: str, name_begin: int, operator: str) -> bool:
 
 def _known_format_inside(text: str, start: int, end: int) -> list[SecretMatch]:
     """A known key assigned to a name (``api_key = "AKIA…"``) is reported as what it is."""
-    found = []
-    for inner in _KNOWN_ONLY.finditer(text, start, end):
+    # tried anchored at the prefilter's starts inside the value, as in find_secrets: an unanchored search
+    # would try the whole alternation at every character of every (up to 500 characters long) value
+    found: list[SecretMatch] = []
+    covered_to = start
+    starts = _STARTS.get()
+    if starts is None or starts[0] is not text:
+        inside = [start + offset for offset in _candidate_starts(text[start:end])]
+    else:
+        inside = starts[1][bisect.bisect_left(starts[1], start):bisect.bisect_left(starts[1], end)]
+    for at in inside:
+        if at < covered_to:
+            continue
+        inner = _KNOWN_ONLY.match(text, at, end)
+        if inner is None:
+            continue
         index = int((inner.lastgroup or "f0")[1:])
-        found.extend(_classify_format(text, inner, _FORMATS[index], index))
+        matches = _classify_format(text, inner, _FORMATS[index], index)
+        if matches:
+            found.extend(matches)
+            covered_to = inner.end()
     return found
+
+
+LINE_LOOKBACK = 200  # how much of the line before a name is looked at (for ENV, export, !)
+_REST_OF_LINE_EMPTY = re.compile(r"[ \t]*+(?:#|\r?\n|$)")
 
 
 def _is_assignment_context(
     match: re.Match[str], text: str, quoted: bool, python: bool, value_end: int,
 ) -> bool:
     """Is this ``name <op> value`` really an assignment of a literal?"""
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    line_end = text.find("\n", value_end)
+    window = max(0, match.start() - LINE_LOOKBACK)
+    line_start = text.rfind("\n", window, match.start()) + 1 or window
     stripped = text[line_start:match.start()].lstrip()
-    if match.group("operator").strip() == "" and not stripped.upper().startswith(("ENV ", "ARG ")):
+    if match.group("operator") is None and not stripped.upper().startswith(("ENV ", "ARG ")):
         return False  # "the token expired" is prose; only Dockerfiles separate name and value with a space
     if quoted:
         return True
     if python and not stripped.startswith(_SHELL_LINE_STARTS):
         return False  # password = other_variable is code
-    rest = text[value_end:len(text) if line_end == -1 else line_end].strip()
-    return not rest or rest.startswith("#")  # an unquoted value is the whole rest of its line
+    # an unquoted value is the whole rest of its line
+    return _REST_OF_LINE_EMPTY.match(text, value_end) is not None
 
 
 def _name_words(name: str) -> list[str]:
@@ -754,12 +962,47 @@ def _name_words(name: str) -> list[str]:
     return [w.lower() for w in re.split(r"[_\-]", _CAMEL_SPLIT.sub("_", segment)) if w]
 
 
+def names_a_secret(name: str) -> bool:
+    """Whether a secret-looking name holds the secret itself (not TOKEN_URL, PASSWORD_HASHERS)."""
+    return _names_a_secret(name)
+
+
+def _names_a_secret(name: str) -> bool:
+    """False for names that hold something *about* a secret (TOKEN_URL, password_hash) or a Django lookup."""
+    if "__" in name.strip("_"):
+        return False  # a Django lookup: password__startswith="pbkdf2"
+    words = _name_words(name)
+    return not (words and (words[-1] in _NOT_SECRET_SUFFIXES or "_".join(words[-2:]) in _NOT_SECRET_SUFFIXES))
+
+
+# The names whose every value is a secret, whatever it looks like (the redactor's rule, not a finding's).
+_PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pass", "pwd", "pw", "secret", "passwords",
+                             "secrets", "pword"})
+_SHELL_DIRECTORY_NAMES = frozenset({"PWD", "OLDPWD"})  # the shell's current folder, not a password
+_NOT_A_VALUE = frozenset({"none", "null", "nil", "true", "false", "undefined", "self", "required", "optional"})
+
+
+def _is_weak_secret(name: str, value: str, bare: bool) -> bool:
+    """A password-like name's value that the entropy rules let pass (``pw = "hunter2"``,
+    ``password: changeme2024``): the redactor removes it anyway. Code is not: an unquoted identifier
+    (``password = other_variable``), a template or an environment reference."""
+    if name.upper() in _SHELL_DIRECTORY_NAMES or not _names_a_secret(name):
+        return False
+    words = _name_words(name)
+    if not any(word in _PASSWORD_WORDS or word.startswith(("password", "passwd")) for word in words):
+        return False
+    stripped = value.strip()
+    if not stripped or stripped.lower() in _NOT_A_VALUE or _is_template(stripped) or _PASSWORD_HASH.match(stripped):
+        return False
+    if not any(c.isalnum() for c in stripped) or (" " in stripped and "passphrase" not in name.lower()):
+        return False
+    # other_variable, self.password, getPassword: code, not a value
+    return not (bare and (_WORDS_JOINED.fullmatch(stripped) or stripped.startswith(("$", "%"))))
+
+
 def _assignment_rule(name: str, value: str) -> tuple[Rule, str] | None:
     """Which rule an assignment of ``value`` to ``name`` falls under, or None when it is no secret."""
-    if "__" in name.strip("_"):
-        return None  # a Django lookup: password__startswith="pbkdf2"
-    words = _name_words(name)
-    if words and (words[-1] in _NOT_SECRET_SUFFIXES or "_".join(words[-2:]) in _NOT_SECRET_SUFFIXES):
+    if not _names_a_secret(name):
         return None
     segment = re.split(r"[.\[\]\"']", name.strip("\"'[]"))
     last = next((part for part in reversed(segment) if part), name).upper()

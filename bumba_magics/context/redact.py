@@ -2,28 +2,48 @@
 
 Two layers, because a pattern alone is not enough:
 
-1. The secret scanner's patterns (known key formats, secret-looking assignments, credentials in URLs), as
-   :func:`..analyzers.secrets.redact` applies them to any text.
-2. Literal values: every secret the scanner found anywhere in the review's context (a ``.env`` file, a
-   cell's source), plus secret-looking environment variables and kernel variables, is remembered and
-   removed wherever it appears again — a password assigned in one cell and printed bare in another
-   cell's output, or a ``DataFrame`` column of tokens shown as a table, carry no name the patterns could
-   see.
+1. The secret scanner's patterns in their redacting mode (known key formats, secret-looking assignments and
+   any value of a password-like name, credentials in URLs, XML elements and key/value pairs), plus base64
+   runs that decode to a secret (``Authorization: Basic …``, a Docker ``auth``), applied to every string.
+2. Literal values: every secret found anywhere the agent could look — every file under the review's root
+   whatever its type, every cell and output of every notebook there (text and HTML), the kernel's variables
+   and the environment — is remembered before the first request and removed wherever it appears again: a
+   password assigned in one cell and printed bare in another cell's output, a DataFrame column of tokens
+   shown as a table, one line of a private key in a ``git blame`` range, a key split into two literals, a
+   value cut off at the end of a search result line. :mod:`.secret_values` finds them.
 
 Credential files (``.env``, keys, ``.netrc`` …) are never sent at all, whatever they hold; the redactor
-still learns their values so a copy elsewhere is caught.
+still learns their values so a copy elsewhere (``git diff`` shows them too) is caught.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..analyzers.secrets import find_secrets
+from .files import IgnoreRules, display_path, walk
+from .secret_values import (
+    MIN_LITERAL,
+    credential_store_values,
+    encoded_secrets,
+    html_values,
+    is_secret_name,
+    joined_literals,
+    listed_values,
+    namespace_values,
+    output_values,
+    propagates,
+    secret_values,
+)
+from .source import Source
+
+__all__ = ["MIN_LITERAL", "REDACTED", "Redactor", "is_credential_file", "is_secret_name"]
 
 REDACTED = "[REDACTED]"
 
@@ -37,20 +57,6 @@ CREDENTIAL_FILE_PATTERNS = (
 )
 _CREDENTIAL_RE = re.compile("|".join(fnmatch.translate(p) for p in CREDENTIAL_FILE_PATTERNS), re.IGNORECASE)
 
-# Names of variables (environment or kernel) whose values are treated as secrets.
-_SECRET_NAME = re.compile(
-    r"pass(word|wd|phrase)?|secret|token|api_?key|apikey|access_?key|private_?key|credential|auth|"
-    r"signing_?key|session_?key|dsn|database_url|conn(ection)?_?str",
-    re.IGNORECASE,
-)
-_SECRET_LIST = re.compile(
-    r"""["']?[A-Za-z0-9_.-]*(?:pass(?:word|wd)?|secret|token|api_?key|apikey|access_?key|credential)"""
-    r"""[A-Za-z0-9_.-]*["']?\s*[:=]\s*[\[(](?P<items>[^\])]{0,20000})[\])]""",
-    re.IGNORECASE,
-)
-_QUOTED = re.compile(r"""(["'])([^"'\n]{1,500})\1""")
-MIN_LITERAL = 6  # shorter values ("root", "1234") would blank out ordinary words all over the text
-
 # Keys whose values the API itself produced and needs back byte for byte.
 _OPAQUE_KEYS = frozenset({"encrypted_content", "signature", "encrypted_index"})
 
@@ -60,8 +66,13 @@ def is_credential_file(path: str | PurePosixPath) -> bool:
     return bool(_CREDENTIAL_RE.match(PurePosixPath(str(path)).name))
 
 
-def is_secret_name(name: str) -> bool:
-    return bool(_SECRET_NAME.search(name))
+MAX_TREE_FILES = 20_000  # the files under the root the redactor reads before the first request
+MAX_TREE_BYTES = 200_000_000
+MAX_FILE_BYTES = 1_000_000  # the agent's tools read no larger file either
+BINARY_SNIFF = 8192
+PREFIX = 8  # a known value cut off after this many characters (a search hit's 200) is still caught
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]{0,40}[ -/]{0,8}[@-~]")
+_PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
 
 
 class Redactor:
@@ -73,9 +84,11 @@ class Redactor:
 
     def __init__(self, known: Iterable[str] = ()) -> None:
         self._known: set[str] = set()
-        self._ordered: list[str] = []
+        self._ordered: list[str] | None = []
+        self._prefixes: dict[str, list[str]] = {}
         self._memo: dict[str, str] = {}
         self.kinds: Counter[str] = Counter()  # what was redacted, by kind, for the report
+        self.notes: list[str] = []  # what the redactor could not do (a tree too large to read whole)
         for value in known:
             self.add(value)
 
@@ -88,23 +101,121 @@ class Redactor:
         if len(value) < MIN_LITERAL or value in self._known or value.startswith("[REDACTED"):
             return
         self._known.add(value)
-        self._ordered = sorted(self._known, key=len, reverse=True)  # longest first: a key containing another
+        self._ordered = None  # sorted again when next needed: adding thousands of values stays linear
+        if len(value) > PREFIX:
+            self._prefixes.setdefault(value[:PREFIX], []).append(value)
         self._memo.clear()
 
-    def learn(self, text: str) -> None:
-        """Remember every secret value the scanner finds in ``text`` (nothing is redacted yet).
+    def _add_all(self, values: Iterable[str]) -> None:
+        for value in values:
+            self.add(value)
 
-        Also the quoted strings in a list given to a secret-looking name (``"api_token": ["…", "…"]``, the
-        way a DataFrame column is built): the scanner reads one value per name, and the table the cell then
-        prints shows the values with no name beside them.
-        """
-        for match in find_secrets(text):
-            self.add(match.value(text))
-        for listing in _SECRET_LIST.finditer(text):
-            for quoted in _QUOTED.finditer(listing.group("items")):
-                value = quoted.group(2)
-                if len(value) >= 8 and " " not in value:
-                    self.add(value)
+    @property
+    def ordered(self) -> list[str]:
+        """The known values, longest first: a key containing another is replaced whole."""
+        if self._ordered is None:
+            self._ordered = sorted(self._known, key=len, reverse=True)
+        return self._ordered
+
+    def learn(self, text: str, *, python: bool = False) -> None:
+        """Remember every secret value in ``text`` (nothing is redacted yet): what the scanner finds, the
+        quoted strings of a list given to a secret-looking name, what base64 runs decode to, and for Python
+        the pieces of secrets split into several literals."""
+        if not text:
+            return
+        self._add_all(secret_values(text, python=python))
+        self._add_all(listed_values(text))
+        for start, end, inside in encoded_secrets(text):
+            self.add(text[start:end])
+            self._add_all(inside)
+        if python:
+            self._add_all(joined_literals(text))
+
+    def learn_output(self, text: str, *, html: bool = False) -> None:
+        """A cell's output: also random-looking tokens and values in tables (a DataFrame repr)."""
+        if not text:
+            return
+        self.learn(text)
+        self._add_all(html_values(text) if html else output_values(text))
+
+    def learn_file(self, path: str, text: str) -> None:
+        """A file of the project, by what its name says it is."""
+        self.learn(text, python=path.endswith(_PYTHON_SUFFIXES))
+        if is_credential_file(path):
+            self._add_all(credential_store_values(path, text))
+
+    def learn_source(self, source: Source) -> None:
+        """A source of the review's context: a file, or a notebook's cells and their outputs."""
+        if source.cells:
+            self.learn(source.text, python=source.is_python)
+            for cell in source.cells:
+                self.learn(cell.source, python=cell.cell_type == "code")
+                for output in cell.outputs_text:
+                    self.learn_output(output)
+        else:
+            self.learn_file(source.path, source.text)
+
+    def learn_notebook(self, text: str) -> None:
+        """A notebook file as saved: every cell and every output, ``text/html`` ones too (the review's
+        sources carry only the text ones, but ``git blame`` of the file shows the JSON as it is)."""
+        try:
+            notebook = json.loads(text)
+        except ValueError:
+            self.learn(text)
+            return
+        cells = notebook.get("cells") if isinstance(notebook, dict) else None
+        for cell in cells if isinstance(cells, list) else []:
+            if not isinstance(cell, dict):
+                continue
+            self.learn(_joined(cell.get("source", "")), python=cell.get("cell_type") == "code")
+            for output in cell.get("outputs") or []:
+                if isinstance(output, dict):
+                    self._learn_saved_output(output)
+
+    def _learn_saved_output(self, output: dict) -> None:
+        kind = output.get("output_type")
+        if kind == "stream":
+            self.learn_output(_joined(output.get("text", "")))
+        elif kind == "error":
+            self.learn_output(_ANSI_ESCAPE.sub("", "\n".join(map(str, output.get("traceback") or []))))
+            self.learn_output(f"{output.get('ename', '')}: {output.get('evalue', '')}")
+        for mime, value in (output.get("data") or {}).items():
+            if mime == "text/html":
+                self.learn_output(_joined(value), html=True)
+            elif mime.startswith("text/") or mime.endswith("json"):
+                self.learn_output(value if isinstance(value, str) and not isinstance(value, list)
+                                  else _joined(value) if isinstance(value, list) else json.dumps(value))
+
+    def learn_tree(self, root: Path, *, skip: Iterable[str] = ()) -> None:
+        """Every file under ``root`` the agent can find with its tools (the walk ``list_files`` and
+        ``search_text`` do: ignored folders pruned), whatever its type: an ``.xml`` or ``.log`` file is
+        never a review source, but ``read_file`` shows it. ``skip``: paths already learned."""
+        root = Path(root)
+        skipped = set(skip)
+        files = total = 0
+        for path in walk(root, IgnoreRules(root)):
+            shown = display_path(path, root)
+            if shown in skipped:
+                continue
+            files += 1
+            if files > MAX_TREE_FILES or total > MAX_TREE_BYTES:
+                self.notes.append(f"the redactor read the first {MAX_TREE_FILES} files under {root.name} "
+                                  "only; secrets in the others are caught by the patterns alone")
+                return
+            try:
+                if path.stat().st_size > MAX_FILE_BYTES:
+                    continue
+                data = path.read_bytes()
+            except OSError:
+                continue
+            total += len(data)
+            if b"\x00" in data[:BINARY_SNIFF]:
+                continue
+            text = data.decode("utf-8", errors="replace")
+            if path.suffix == ".ipynb":
+                self.learn_notebook(text)
+            else:
+                self.learn_file(shown, text)
 
     def learn_environment(self, environ: Mapping[str, str]) -> None:
         for name, value in environ.items():
@@ -112,27 +223,9 @@ class Redactor:
                 self.add(value)
 
     def learn_namespace(self, namespace: Mapping[str, Any]) -> None:
-        """Secrets held by the kernel: string variables with secret-looking names (``API_TOKEN =
-        os.environ[...]``), such keys of dicts, and such columns of DataFrames (their first rows)."""
-        for name, value in list(namespace.items()):
-            if name.startswith("_"):
-                continue
-            if isinstance(value, str):
-                if is_secret_name(name):
-                    self.add(value)
-            elif isinstance(value, dict):
-                for key, item in list(value.items())[:1000]:
-                    if isinstance(key, str) and isinstance(item, str) and is_secret_name(key):
-                        self.add(item)
-            elif type(value).__module__.startswith("pandas") and hasattr(value, "columns"):
-                try:
-                    for column in value.columns:
-                        if isinstance(column, str) and is_secret_name(column):
-                            for item in value[column].head(1000).tolist():
-                                if isinstance(item, str):
-                                    self.add(item)
-                except Exception:  # noqa: BLE001, S112 — an odd frame must not stop the review
-                    continue
+        """Secrets held by the kernel: strings, tuples and lists under secret-looking names, dict values under
+        such keys or of a known format, DataFrame columns named like secrets or holding random tokens."""
+        self._add_all(namespace_values(namespace))
 
     # -- redacting -----------------------------------------------------------------------------------------
     def text(self, text: str) -> str:
@@ -142,26 +235,49 @@ class Redactor:
         cached = self._memo.get(text)
         if cached is not None:
             return cached
-        matches = find_secrets(text)
-        for match in matches:
-            self.add(match.value(text))
-            self.kinds[match.kind] += 1
+        spans: list[tuple[int, int, str]] = []
+        for match in find_secrets(text, redacting=True):
+            if propagates(text, match):
+                self.add(match.value(text))
+            spans.append((match.start, match.end, match.kind))
+        for start, end, inside in encoded_secrets(text):
+            self._add_all(inside)
+            spans.append((start, end, "encoded-secret"))
         result = text
-        if matches:
+        if spans:
             pieces, last = [], 0
-            for match in sorted(matches, key=lambda m: m.start):
-                if match.start < last:
+            for start, end, kind in sorted(spans):
+                if start < last:
                     continue
-                pieces += [text[last:match.start], f"[REDACTED:{match.kind}]"]
-                last = match.end
+                pieces += [text[last:start], f"[REDACTED:{kind}]"]
+                self.kinds[kind] += 1
+                last = end
             pieces.append(text[last:])
             result = "".join(pieces)
-        for value in self._ordered:
+        for value in self.ordered:
             if value in result:
                 self.kinds["known-value"] += result.count(value)
                 result = result.replace(value, REDACTED)
+        result = self._cut_values(result)
         self._memo[text] = result
         return result
+
+    def _cut_values(self, text: str) -> str:
+        """A known value cut off at the end of a line (a search hit shows 200 characters of a line, a long
+        tool result is truncated): the part that is there is removed too."""
+        if not self._prefixes:
+            return text
+        lines = text.split("\n")
+        for number, line in enumerate(lines):
+            tail = line[-256:]
+            token = tail[max(tail.rfind(" "), tail.rfind("\t")) + 1:]
+            for offset in range(len(token) - PREFIX + 1):
+                candidates = self._prefixes.get(token[offset:offset + PREFIX])
+                if candidates and any(value.startswith(token[offset:]) for value in candidates):
+                    lines[number] = line[:len(line) - len(token) + offset] + REDACTED
+                    self.kinds["known-value"] += 1
+                    break
+        return "\n".join(lines)
 
     def payload(self, value: Any) -> Any:
         """A request body (dicts, lists, strings) with every string redacted; API-opaque fields kept."""
@@ -179,4 +295,11 @@ class Redactor:
 
     def leaks(self, text: str) -> list[str]:
         """The known secret values still present in ``text`` (for tests and self-checks)."""
-        return [value for value in self._ordered if value in text]
+        return [value for value in self.ordered if value in text]
+
+
+def _joined(value: Any) -> str:
+    """nbformat's multiline strings: a string, or a list of lines."""
+    if isinstance(value, list):
+        return "".join(str(part) for part in value)
+    return value if isinstance(value, str) else ""

@@ -334,16 +334,14 @@ def prepare(
         redactor.learn_namespace(namespace)
     if context is not None:
         for source in context.sources:
-            redactor.learn(source.text)
-            for cell in source.cells:
-                redactor.learn(cell.source)
-                for output in cell.outputs_text:
-                    redactor.learn(output)
+            redactor.learn_source(source)
+    root = context.root if context is not None else Path.cwd()
+    # every file the tools can reach, not only the review's sources (an .xml, a .log, a key's lines)
+    redactor.learn_tree(root, skip=[s.path for s in context.sources if not s.cells] if context else ())
     key = api_key_from(settings)
     if key:
         redactor.add(key)
 
-    root = context.root if context is not None else Path.cwd()
     plan = None
     if context is not None and context.sources:
         plan = plan_context(context, redactor, budget=getattr(settings, "context_tokens", 40_000),
@@ -380,7 +378,7 @@ def prepare(
     lines.append(task or REVIEW_TASK)
     first_message = [{"type": "text", "text": redactor.text("\n".join(lines))}]
 
-    notes = [price_note] if price_note else []
+    notes = ([price_note] if price_note else []) + redactor.notes
     prepared = PreparedRun(model=model, system=system, tools=tools, first_message=first_message,
                            redactor=redactor, plan=plan, cache_key="", prices=prices, notes=notes)
     basis = json.dumps({"agent": agent.sha256 or agent.name, "command": command, "model": model,

@@ -1,0 +1,1 @@
+LEGACY_PASSWORD = "@@removed_password@@"

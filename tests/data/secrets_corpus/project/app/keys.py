@@ -1,0 +1,4 @@
+SIGNING_KEY = """-----BEGIN RSA PRIVATE KEY-----
+@@pem_embedded@@
+-----END RSA PRIVATE KEY-----
+"""
