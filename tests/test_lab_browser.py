@@ -333,7 +333,7 @@ def test_cell_menu_runs_the_command_picked_there_and_names_the_cell(page, lab):
     submenu.locator('.lm-Menu-item:has-text("improve-performance")').click()
     page.wait_for_selector('.bumba-summary-head:text-matches("^improve-performance:")')
     assert page.text_content(".bumba-summary-head") == "improve-performance: 1 finding"
-    assert page.text_content(".bumba-summary-target") == "on cell 6 of notebooks/sample.ipynb"
+    assert page.text_content(".bumba-summary-target").startswith("on cell 6 of notebooks/sample.ipynb · ")
     finding = page.locator('.bumba-finding[data-rule="BMB301"]')
     assert finding.locator(".bumba-where").text_content() == "cell 6, line 2"
     assert page.locator(".bumba-finding").count() == 1
@@ -618,8 +618,11 @@ def test_renderer_details_and_location_links_in_both_themes(page, lab):
     # the location column is a link: the file opens in JupyterLab at the finding's line
     row.locator("a.bumba-location-link").click()
     page.wait_for_function("() => window.jupyterapp.shell.currentWidget.context.path === 'svc/db.py'")
-    cursor = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.editor.getCursorPosition()")
-    assert cursor["line"] == 5, cursor  # 0-based: line 6
+    # the cursor is put there once the editor has loaded the file
+    page.wait_for_function("""() => {
+        const editor = window.jupyterapp.shell.currentWidget.content.editor;
+        return editor && editor.getCursorPosition().line === 5;  // 0-based: line 6
+    }""", timeout=10_000)
     shot(page, "renderer-goto-file")
 
 

@@ -453,15 +453,16 @@ export class BumbaPanel extends Widget {
     const comparison = report.comparison
       ? ` · ${report.comparison.new.length} new, ${report.comparison.fixed ?? 0} fixed since the last run`
       : '';
+    const took = ` · ${(report.run.duration_s ?? 0).toFixed(2)} s`;
     const cellNumber = this.reviewedCellNumber();
     const on = this.runCell
       ? `${cellNumber ? `cell ${cellNumber}` : 'a cell'} of ${this.runCell.path || 'the notebook'}`
       : run.path ?? report.run.target;
     box.appendChild(el('div', { class: 'bumba-summary', 'data-total': String(findings.length) },
-      el('div', {}, el('strong', { class: 'bumba-summary-head' },
+      el('strong', { class: 'bumba-summary-head' },
         `${report.run.command}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`),
-      ` in ${(report.run.duration_s ?? 0).toFixed(2)} s${comparison}`),
-      el('div', { class: 'bumba-muted bumba-summary-target' }, `on ${on}`),
+      el('div', { class: 'bumba-muted bumba-summary-target' }, `on ${on}`,
+        el('span', { class: 'bumba-summary-run' }, `${took}${comparison}`)),
       counts.childNodes.length ? el('div', {}, counts) : null,
       report.summary.gate ? el('div', { class: `bumba-gate bumba-gate-${report.summary.gate}` }, `gate ${report.summary.gate}`) : null));
     if (!findings.length) {
