@@ -1,14 +1,18 @@
 """End to end in a real JupyterLab, driven by headless Chromium through Playwright's Python API.
 
 The test starts JupyterLab on 127.0.0.1 (its own config, runtime, settings and workspace folders, an empty
-token) over a copy of the bundled sample, then: opens the BUMBA sidebar, runs scan on the sample notebook,
-clicks a finding and checks that the notebook scrolled to that cell; asks the notebook's kernel to use the
-bumba.frontend comm; and opens a papermill-executed notebook to see the findings renderer's table.
-Screenshots go to test-artifacts/lab/.
+token, no Anthropic key) over a copy of the bundled sample, then: opens the BUMBA sidebar, runs scan on the
+sample notebook, clicks a finding and checks that the notebook scrolled to that cell; reviews one cell from
+its context menu; asks the notebook's kernel to use the bumba.frontend comm; and opens a papermill-executed
+notebook to see the findings renderer's table. Then what a person sees, in a 1280x800 window, in the light
+and the dark theme: the sidebar's results without scrolling, code shown with line numbers and readable
+contrast, Markdown rendered (and sanitised), agent-only commands disabled without a key, a history table that
+fits. Screenshots go to test-artifacts/lab/.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -33,8 +37,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 ]
 ARTIFACTS = REPO / "test-artifacts" / "lab"
-LABEXTENSION = Path(sysconfig.get_path("data")) / "share" / "jupyter" / "labextensions" / "bumba-magics"
+INSTALLED_LABEXTENSION = Path(sysconfig.get_path("data")) / "share" / "jupyter" / "labextensions" / "bumba-magics"
+BUILT_LABEXTENSION = REPO / "bumba_magics" / "labextension"  # what `jlpm build` in labextension/ writes
+LABEXTENSION_SOURCES = [REPO / "labextension" / "src", REPO / "labextension" / "style"]
 TIMEOUT_MS = 60_000
+VIEWPORT = {"width": 1280, "height": 800}  # a laptop screen: what the sidebar must fit without scrolling
 
 
 def free_port() -> int:
@@ -55,6 +62,38 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: 
         except OSError:
             time.sleep(0.2)  # the server is still starting; nothing to wait on but the socket
     raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+# a finding's Markdown fields as a hostile reviewed project could make them: rendered, never executed
+HOSTILE_WHY = ("Calls **eval** on `input()`. <img src=x onerror=\"window.__bumbaInjected = 'why'\">"
+               "<script>window.__bumbaInjected = 'script'</script>")
+HOSTILE_RECOMMENDATION = "Use [ast.literal_eval](https://docs.python.org/3/library/ast.html) or `json.loads`."
+
+
+def crafted_report_notebook(root: Path) -> Path:
+    """A saved notebook with one findings output whose Markdown fields carry HTML a reviewer did not write."""
+    report = {
+        "findings": [{
+            "rule": "BMB104", "title": "`eval()` on user input", "severity": "high", "category": "security",
+            "location": {"path": "svc/db.py", "line": 6, "column": 5, "end_line": 6, "cell": None,
+                         "cell_id": None, "execution_count": None},
+            "evidence": "eval(input())", "why": HOSTILE_WHY, "recommendation": HOSTILE_RECOMMENDATION,
+            "fix": None, "engine": "offline", "analyzer": "security", "references": ["CWE-95"],
+            "fingerprint": "f00d",
+        }],
+        "summary": {"total": 1, "by_severity": {"high": 1}, "by_category": {"security": 1}, "gate": None},
+        "run": {"id": None, "command": "scan", "target": str(root), "root": str(root), "engine": "offline"},
+        "notes": [],
+    }
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("%bumba scan .", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "application/vnd.bumba.findings+json": report, "text/plain": "bumba scan: 1 finding"})]
+    notebook.cells = [cell]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = root / "crafted.ipynb"
+    nbformat.write(notebook, path)
+    return path
 
 
 def executed_report_notebook(root: Path) -> Path:
@@ -83,22 +122,46 @@ def executed_report_notebook(root: Path) -> Path:
     return output
 
 
+def labextension_options(base: Path) -> list[str]:
+    """JupyterLab options that load this checkout's build of the extension, or the installed one.
+
+    An editable install copies the build into the virtualenv once; a checkout that rebuilt its extension
+    since (another worktree, `jlpm build` after an edit) must be tested with what it built. An extension
+    found first on `extra_labextensions_path` wins over an installed one of the same name.
+    """
+    if (BUILT_LABEXTENSION / "package.json").is_file():
+        built = (BUILT_LABEXTENSION / "package.json").stat().st_mtime
+        newer = [path for folder in LABEXTENSION_SOURCES for path in folder.rglob("*")
+                 if path.is_file() and path.stat().st_mtime > built]
+        if newer:
+            pytest.fail(f"the labextension build is older than {newer[0].relative_to(REPO)}: "
+                        "cd labextension && jlpm build")
+        folder = base / "labextensions"
+        folder.mkdir()
+        (folder / "bumba-magics").symlink_to(BUILT_LABEXTENSION, target_is_directory=True)
+        return [f"--LabApp.extra_labextensions_path={folder}"]
+    if not (INSTALLED_LABEXTENSION / "package.json").is_file():
+        pytest.fail(f"the bumba-magics labextension is neither built at {BUILT_LABEXTENSION} nor installed "
+                    f"at {INSTALLED_LABEXTENSION}: pip install -e .")
+    return []
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: apt-get install -y chromium (.ci/run does it)")
-    if not (LABEXTENSION / "package.json").is_file():
-        pytest.fail(f"the bumba-magics labextension is not installed at {LABEXTENSION}: pip install -e .")
     base = tmp_path_factory.mktemp("lab")
+    extension_options = labextension_options(base)
     root = base / "root"
     shutil.copytree(SAMPLE, root / "notebooks", ignore=shutil.ignore_patterns(".ruff_cache"))
     report_notebook = executed_report_notebook(root)
+    crafted_notebook = crafted_report_notebook(root)
     settings = base / "settings"
     notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True)
     notification.write_text(json.dumps({"fetchNews": "false"}))  # no "Jupyter news" toast over the page
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if not name.startswith("ANTHROPIC_")},  # no key
         "JUPYTER_CONFIG_DIR": str(base / "config"),
         "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
@@ -113,12 +176,14 @@ def lab(tmp_path_factory):
         process = subprocess.Popen(
             [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
              f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--IdentityProvider.token=",
-             "--ServerApp.password=", f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True"],
+             "--ServerApp.password=", f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+             *extension_options],
             cwd=root, env=env, stdout=sink, stderr=subprocess.STDOUT,
         )
     try:
         wait_until_serving(url, process, log)
-        yield {"url": url, "root": root, "started": started, "log": log, "report_notebook": report_notebook}
+        yield {"url": url, "root": root, "started": started, "log": log, "report_notebook": report_notebook,
+               "crafted_notebook": crafted_notebook}
     finally:
         process.terminate()
         try:
@@ -144,7 +209,7 @@ def browser(lab):
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     errors: list[str] = []
@@ -168,6 +233,35 @@ def open_lab(page, lab, path: str) -> None:
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget")
 
 
+def open_sidebar(page) -> None:
+    page.click('.jp-SideBar [data-id="bumba-sidebar"]')
+    page.wait_for_selector(".bumba-run:enabled")
+
+
+def run_in_sidebar(page, command: str) -> None:
+    """Pick the command in the sidebar's picker and run it; returns when its results are shown."""
+    page.select_option(".bumba-command-select", command)
+    page.click(f'.bumba-run[data-command="{command}"]:enabled')
+    page.wait_for_selector(f'.bumba-summary-head:text-matches("^{command}:")')
+
+
+@contextlib.contextmanager
+def theme(page, name: str):
+    """JupyterLab in that theme (its settings persist across pages, so the light theme comes back after)."""
+    def switch(to: str) -> None:
+        page.evaluate("name => window.jupyterapp.commands.execute('apputils:change-theme', {theme: name})", to)
+        page.wait_for_function("name => document.body.dataset.jpThemeName === name", arg=to)
+        page.wait_for_function("""() => getComputedStyle(document.body).getPropertyValue('--jp-layout-color1')
+            .trim() !== ''""")
+        page.wait_for_timeout(300)  # the theme's stylesheet swaps in; the next frame paints it
+
+    switch(name)
+    try:
+        yield
+    finally:
+        switch("JupyterLab Light")
+
+
 def active_cell(page) -> dict:
     return page.evaluate("""() => {
         const panel = window.jupyterapp.shell.currentWidget;
@@ -183,13 +277,12 @@ def active_cell(page) -> dict:
 
 def test_sidebar_scan_findings_and_goto_cell(page, lab):
     open_lab(page, lab, "notebooks/sample.ipynb")
-    page.click('.jp-SideBar [data-id="bumba-sidebar"]')
-    page.wait_for_selector('.bumba-command[data-command="scan"]:enabled')
+    open_sidebar(page)
     assert page.text_content(".bumba-target-path") == "notebooks/sample.ipynb"
     shot(page, "sidebar")
     print(f"\nserver start -> sidebar screenshot: {time.monotonic() - lab['started']:.1f} s")
 
-    page.click('.bumba-command[data-command="scan"]')
+    run_in_sidebar(page, "scan")
     page.wait_for_selector('.bumba-finding[data-rule="BMB211"]')
     assert page.get_attribute(".bumba-summary", "data-total") == "2"
     assert page.locator('.bumba-group[data-severity="critical"] .bumba-finding').count() == 1
@@ -220,22 +313,39 @@ def test_sidebar_scan_findings_and_goto_cell(page, lab):
     page.wait_for_selector(f"{finding}.bumba-triage-suppressed")
 
 
-def test_review_this_cell_from_the_context_menu(page, lab):
+def open_cell_menu(page, cell_index: int):
+    """Right-click a cell and open "Review this cell with BUMBA ▸"; returns the submenu."""
+    page.locator(".jp-Notebook .jp-Cell").nth(cell_index).click(button="right")
+    page.hover('.lm-Menu-item:has-text("Review this cell with BUMBA")')
+    submenu = page.locator("#bumba-cell-menu")
+    submenu.wait_for()
+    return submenu
+
+
+def test_cell_menu_runs_the_command_picked_there_and_names_the_cell(page, lab):
     open_lab(page, lab, "notebooks/sample.ipynb")
-    page.click('.jp-SideBar [data-id="bumba-sidebar"]')
-    # the context menu runs the command last used in the panel
-    page.click('.bumba-command[data-command="improve-performance"]:enabled')
-    page.wait_for_selector('.bumba-summary:has-text("improve-performance")')
-    page.locator(".jp-Notebook .jp-Cell").nth(5).click(button="right")  # cell 6 loops with iterrows()
-    page.click('.lm-Menu-item[data-command="bumba:review-cell"]')
-    finding = page.locator('.bumba-finding[data-rule="BMB301"]', has_text="cell, line 2")
-    finding.wait_for()
+    open_sidebar(page)
+    run_in_sidebar(page, "scan")  # the sidebar's last command is scan: the menu must not run that
+    submenu = open_cell_menu(page, 5)  # cell 6 loops with iterrows()
+    items = submenu.locator(".lm-Menu-itemLabel").all_text_contents()
+    assert items[:4] == ["scan", "secure", "analyze-technical", "improve-performance"], items
+    shot(page, "cell-menu")
+    submenu.locator('.lm-Menu-item:has-text("improve-performance")').click()
+    page.wait_for_selector('.bumba-summary-head:text-matches("^improve-performance:")')
+    assert page.text_content(".bumba-summary-head") == "improve-performance: 1 finding"
+    assert page.text_content(".bumba-summary-target").startswith("on cell 6 of notebooks/sample.ipynb · ")
+    finding = page.locator('.bumba-finding[data-rule="BMB301"]')
+    assert finding.locator(".bumba-where").text_content() == "cell 6, line 2"
     assert page.locator(".bumba-finding").count() == 1
     page.locator(".jp-Notebook .jp-Cell").nth(0).click()
     finding.locator(".bumba-finding-link").click()
     page.wait_for_selector(".jp-Notebook .jp-Cell.jp-mod-active.bumba-highlight")
     assert active_cell(page)["id"] == "fa835001"
     shot(page, "cell-review")
+
+    # the palette's argument-less form names the command it runs: the one picked in the sidebar
+    label = page.evaluate("() => window.jupyterapp.commands.label('bumba:review-cell', {})")
+    assert label == "Review this cell with BUMBA: scan"
 
 
 KERNEL_REQUEST = """
@@ -326,3 +436,249 @@ def test_renderer_shows_a_sortable_table_in_an_executed_notebook(page, lab):
     page.locator(f"{table} tbody tr.bumba-row").first.click()
     page.wait_for_selector(f"{table} .bumba-details")
     shot(page, "renderer")
+
+
+# -- what a person sees --------------------------------------------------------------------------------------
+# Colours are measured as the browser paints them: each background from the page down to the element
+# composited (a canvas turns any CSS colour syntax into RGBA), the text colour over that, then the WCAG
+# relative-luminance contrast ratio; `editor` is the same text colour on the theme's own editor background.
+CONTRAST = """selector => {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 1;
+    const ctx = canvas.getContext('2d', {willReadFrequently: true});
+    const rgba = css => {
+        ctx.clearRect(0, 0, 1, 1);
+        ctx.fillStyle = '#000';
+        ctx.fillStyle = css;
+        ctx.fillRect(0, 0, 1, 1);
+        const d = ctx.getImageData(0, 0, 1, 1).data;
+        return [d[0], d[1], d[2], d[3] / 255];
+    };
+    const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3])).concat([1]);
+    const background = node => {
+        const chain = [];
+        for (let n = node; n; n = n.parentElement) { chain.push(getComputedStyle(n).backgroundColor); }
+        return chain.reverse().reduce((below, css) => over(rgba(css), below), [255, 255, 255, 1]);
+    };
+    const luminance = c => {
+        const [r, g, b] = c.slice(0, 3).map(v => {
+            v /= 255;
+            return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const ratio = (a, b) => {
+        const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+        return (x + 0.05) / (y + 0.05);
+    };
+    const editor = over(rgba(getComputedStyle(document.body).getPropertyValue('--jp-cell-editor-background')),
+                        [255, 255, 255, 1]);
+    const round = x => Math.round(x * 100) / 100;
+    return Array.from(document.querySelectorAll(selector))
+        .filter(node => node.textContent.trim() && node.getClientRects().length)
+        .map(node => {
+            const bg = background(node);
+            const color = rgba(getComputedStyle(node).color);
+            return {text: node.textContent.slice(0, 40), ratio: round(ratio(over(color, bg), bg)),
+                    editor: round(ratio(over(color, editor), editor))};
+        });
+}"""
+
+# Our own colours (code text, line numbers, badges, links) meet WCAG AA for body text (4.5:1). The syntax
+# tokens are JupyterLab's palette, which does not (light: brackets 2.7:1, dark: comments 3.5:1 on its own
+# editor background), so a token must read at least 80% as well as in JupyterLab's editor, marked lines
+# included: dark-theme tokens on a light block (the bug this guards against) are far below that.
+OWN_COLOURS = [".bumba-code-text", ".bumba-code-gutter", ".bumba-badge", ".bumba-location-link", ".bumba-md code",
+               ".bumba-where", ".bumba-command-description"]
+TOKENS = ".bumba-code-text span"
+
+
+def assert_readable(page, scope: str) -> dict:
+    worst = {}
+    for selector in OWN_COLOURS:
+        for measured in page.evaluate(CONTRAST, ", ".join(f"{scope} {s}" for s in selector.split(", "))):
+            assert measured["ratio"] >= 4.5, (selector, measured)
+            worst[selector] = min(worst.get(selector, 99), measured["ratio"])
+    tokens = page.evaluate(CONTRAST, f"{scope} {TOKENS}")
+    assert tokens, f"no syntax-coloured code under {scope}"
+    relative = sorted(({**t, "relative": round(t["ratio"] / t["editor"], 2)} for t in tokens),
+                      key=lambda t: t["relative"])
+    assert relative[0]["relative"] >= 0.8, relative[:3]
+    worst["tokens (ratio, vs editor)"] = (min(t["ratio"] for t in tokens), relative[0]["relative"])
+    assert ".bumba-code-text" in worst, f"no code shown under {scope}"
+    return worst
+
+
+def inside_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"] \
+        and box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORT["width"]
+
+
+def test_sidebar_shows_the_target_the_command_and_the_results_without_scrolling(page, lab):
+    open_lab(page, lab, "notebooks/sample.ipynb")
+    open_sidebar(page)
+    catalogue = page.evaluate("() => fetch('/bumba/api/commands').then(r => r.json())")
+    summaries = {c["name"]: c["summary"] for c in catalogue["commands"]}
+    # the target and the chosen command's description are there in full: wrapped, not cut off
+    target = page.locator(".bumba-target-path")
+    assert target.text_content() == "notebooks/sample.ipynb"
+    assert target.evaluate("node => node.scrollWidth <= node.clientWidth")
+    page.select_option(".bumba-command-select", "analyze-technical")
+    description = page.locator(".bumba-command-summary")
+    assert description.text_content() == summaries["analyze-technical"]
+    assert description.evaluate("node => node.scrollWidth <= node.clientWidth && node.scrollHeight <= node.clientHeight")
+    assert page.locator(".bumba-run").text_content() == "Run"
+    assert page.get_attribute(".bumba-run", "data-command") == "analyze-technical"
+
+    run_in_sidebar(page, "scan")
+    first = page.locator(".bumba-finding").first
+    assert page.locator(".bumba-panel").evaluate("node => node.scrollTop") == 0, "the sidebar had to scroll"
+    assert inside_viewport(page, first.locator(".bumba-finding-title")), first.bounding_box()
+    assert inside_viewport(page, first.locator(".bumba-where"))
+    shot(page, "sidebar-results-light")
+
+    # the target can be changed by typing a path; a path that is not there is said at once
+    page.click(".bumba-target-change")
+    page.fill(".bumba-target-input", "notebooks/nope")
+    page.press(".bumba-target-input", "Enter")
+    page.wait_for_selector('.bumba-message.bumba-error:has-text("notebooks/nope")')
+    page.fill(".bumba-target-input", "notebooks/sample_service")
+    page.press(".bumba-target-input", "Enter")
+    page.wait_for_selector('.bumba-target-path[data-kind="folder"]:text-is("notebooks/sample_service")')
+    assert page.locator(".bumba-target-input").count() == 0
+
+
+def test_finding_details_show_numbered_code_markdown_and_read_well_in_both_themes(page, lab):
+    open_lab(page, lab, "notebooks/sample.ipynb")
+    open_sidebar(page)
+    run_in_sidebar(page, "scan")
+    finding = page.locator('.bumba-finding[data-rule="S311"]')
+    finding.locator(".bumba-more").click()
+    code = finding.locator(".bumba-details .bumba-code")
+    code.locator(".bumba-code-text span").first.wait_for()  # syntax-coloured
+    # cell 3 of the sample, lines 1-4 around the flagged line 2, which is marked
+    lines = code.locator(".bumba-code-line").evaluate_all("rows => rows.map(r => [r.dataset.line, "
+                                                          "r.classList.contains('bumba-code-flagged'), "
+                                                          "r.querySelector('.bumba-code-text').textContent])")
+    assert [n for n, _, _ in lines] == ["1", "2", "3", "4"], lines
+    assert [n for n, flagged, _ in lines if flagged] == ["2"]
+    assert lines[1][2] == "rng = random.Random(0)"
+    assert code.locator(".bumba-code-gutter").all_text_contents() == ["1", "2", "3", "4"]
+    location = finding.locator(".bumba-details a.bumba-location-link")
+    assert location.text_content() == "cell 3 (In [3]), line 2"
+    # Markdown rendered: the recommendation of the secret finding quotes a command in backticks
+    secret = page.locator('.bumba-finding[data-rule="BMB211"]')
+    secret.locator(".bumba-more").click()
+    what_to_do = secret.locator('.bumba-detail:has(.bumba-detail-label:text-is("What to do")) .bumba-md')
+    assert what_to_do.locator("code").first.text_content() == "jupyter nbconvert --clear-output"
+    assert "`" not in what_to_do.text_content()
+    finding.scroll_into_view_if_needed()
+
+    measured = {"light": assert_readable(page, ".bumba-panel")}
+    shot(page, "sidebar-details-light")
+    with theme(page, "JupyterLab Dark"):
+        measured["dark"] = assert_readable(page, ".bumba-panel")
+        shot(page, "sidebar-details-dark")
+    print(f"\nsidebar contrast, worst per element: {measured}")
+
+    # the location is a link: it goes to the cell
+    page.locator(".jp-Notebook .jp-Cell").nth(0).click()
+    location.click()
+    page.wait_for_selector(".jp-Notebook .jp-Cell.jp-mod-active.bumba-highlight")
+    assert active_cell(page)["id"] == "859cf679"
+
+
+def test_renderer_details_and_location_links_in_both_themes(page, lab):
+    open_lab(page, lab, lab["report_notebook"].name)
+    table = ".bumba-findings-output table.bumba-table"
+    page.wait_for_selector(table)
+    row = page.locator(f'{table} tr.bumba-row[data-rule="BMB101"]')
+    row.click()
+    details = page.locator(f"{table} .bumba-details")
+    details.locator(".bumba-code-text span").first.wait_for()
+    flagged = details.locator(".bumba-code-line.bumba-code-flagged")
+    assert flagged.get_attribute("data-line") == "6"
+    assert "conn.execute(" in flagged.locator(".bumba-code-text").text_content()
+    assert flagged.locator(".bumba-code-gutter").text_content() == "6"
+    what_to_do = details.locator('.bumba-detail:has(.bumba-detail-label:text-is("What to do")) .bumba-md')
+    assert what_to_do.locator("code").first.text_content() == "execute(sql, params)"
+    # severity badges line up: one width for the column
+    widths = page.locator(f"{table} td.bumba-col-severity .bumba-badge").evaluate_all(
+        "badges => badges.map(b => Math.round(b.getBoundingClientRect().width))")
+    assert len(set(widths)) == 1, widths
+
+    measured = {"light": assert_readable(page, ".bumba-findings-output")}
+    shot(page, "renderer-light")
+    with theme(page, "JupyterLab Dark"):
+        measured["dark"] = assert_readable(page, ".bumba-findings-output")
+        shot(page, "renderer-dark")
+    print(f"\nrenderer contrast, worst per element: {measured}")
+
+    # the location column is a link: the file opens in JupyterLab at the finding's line
+    row.locator("a.bumba-location-link").click()
+    page.wait_for_function("() => window.jupyterapp.shell.currentWidget.context.path === 'svc/db.py'")
+    # the cursor is put there once the editor has loaded the file
+    page.wait_for_function("""() => {
+        const editor = window.jupyterapp.shell.currentWidget.content.editor;
+        return editor && editor.getCursorPosition().line === 5;  // 0-based: line 6
+    }""", timeout=10_000)
+    shot(page, "renderer-goto-file")
+
+
+def test_renderer_renders_markdown_through_the_sanitizer(page, lab):
+    open_lab(page, lab, lab["crafted_notebook"].name)
+    table = ".bumba-findings-output table.bumba-table"
+    page.wait_for_selector(table)
+    assert page.locator(f"{table} td.bumba-col-title code").text_content() == "eval()"
+    page.locator(f"{table} tr.bumba-row").click()
+    why = page.locator('.bumba-detail:has(.bumba-detail-label:text-is("Why it matters")) .bumba-md')
+    why.wait_for()
+    assert why.locator("strong").text_content() == "eval"
+    assert why.locator("code").text_content() == "input()"
+    assert why.locator("script").count() == 0
+    assert why.locator("img[onerror]").count() == 0
+    link = page.locator('.bumba-detail:has(.bumba-detail-label:text-is("What to do")) .bumba-md a')
+    assert link.get_attribute("href") == "https://docs.python.org/3/library/ast.html"
+    page.wait_for_timeout(300)  # an injected handler would have run by now
+    assert page.evaluate("() => window.__bumbaInjected === undefined")
+    shot(page, "renderer-markdown")
+
+
+def test_agent_only_commands_are_disabled_without_a_key(page, lab):
+    catalogue = json.loads(urllib.request.urlopen(f"{lab['url']}/bumba/api/commands", timeout=10).read())
+    assert catalogue["api_key"] is False
+    agent_only = sorted(c["name"] for c in catalogue["commands"] if c["lane"] == "agent")
+    assert agent_only == ["implement", "research-technical"]
+    open_lab(page, lab, "notebooks/sample.ipynb")
+    open_sidebar(page)
+    for name in agent_only:
+        option = page.locator(f'.bumba-command-select option[value="{name}"]')
+        assert option.is_disabled(), name
+        assert option.text_content() == f"{name} — needs an Anthropic API key"
+    assert page.locator('.bumba-command-select option[value="scan"]').is_enabled()
+    # the palette's command for it is disabled too, and so is the cell menu's item, saying why
+    assert page.evaluate("() => window.jupyterapp.commands.isEnabled('bumba:run', {command: 'implement'})") is False
+    submenu = open_cell_menu(page, 5)
+    item = submenu.locator('.lm-Menu-item:has-text("implement")')
+    assert "lm-mod-disabled" in item.get_attribute("class")
+    assert item.locator(".lm-Menu-itemLabel").text_content() == "implement (needs an Anthropic API key)"
+    shot(page, "agent-commands-disabled")
+    page.keyboard.press("Escape")
+
+
+def test_history_table_fits_the_sidebar(page, lab):
+    open_lab(page, lab, "notebooks/sample.ipynb")
+    open_sidebar(page)
+    run_in_sidebar(page, "improve-performance")
+    page.click('.bumba-tab[data-tab="history"]')
+    page.wait_for_selector(".bumba-history-run")
+    overflow = page.evaluate("""() => {
+        const stack = document.getElementById('jp-left-stack').getBoundingClientRect();
+        return Array.from(document.querySelectorAll('.bumba-history-table th, .bumba-history-table td'))
+            .filter(cell => cell.getBoundingClientRect().right > stack.right + 0.5)
+            .map(cell => [cell.textContent, cell.getBoundingClientRect().right, stack.right]);
+    }""")
+    assert overflow == [], overflow
+    assert page.locator(".bumba-history-table th").all_text_contents() == ["When", "Command", "All", "High+"]
+    shot(page, "history-fits")

@@ -92,6 +92,19 @@ async def test_info_commands_and_agents(jp_fetch, project):
 
 
 @in_loop
+async def test_commands_say_whether_an_api_key_is_configured(jp_fetch, project, monkeypatch):
+    # the sidebar shows agent-only commands disabled, "needs an Anthropic API key", when this is false
+    assert (await call(jp_fetch, "GET", "commands"))["api_key"] is False
+    monkeypatch.setenv("MY_TEAM_KEY", "sk-ant-test")
+    (project / "pyproject.toml").write_text('[tool.bumba]\napi-key-env = "MY_TEAM_KEY"\n')
+    assert (await call(jp_fetch, "GET", "commands"))["api_key"] is True
+    monkeypatch.delenv("MY_TEAM_KEY")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    (project / "pyproject.toml").write_text("[tool.bumba\n")  # unreadable: the environment still counts
+    assert (await call(jp_fetch, "GET", "commands"))["api_key"] is True
+
+
+@in_loop
 async def test_every_endpoint_requires_authentication(jp_fetch, project):
     for method, parts, body in [
         ("GET", ("info",), None), ("GET", ("commands",), None), ("GET", ("agents",), None),

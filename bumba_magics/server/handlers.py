@@ -5,7 +5,7 @@ XSRF check (for cookie-authenticated writes) apply as they do to ``/api/contents
 relative to the server's root, and never leave it.
 
     GET  /bumba/api/info                      version, server root, store state
-    GET  /bumba/api/commands                  the command catalogue
+    GET  /bumba/api/commands                  the command catalogue, and whether an API key is configured
     GET  /bumba/api/agents?path=P             agent definitions found for the project around P
     POST /bumba/api/runs                      start a review: {"command", "path", ["code", "cell_id"], options}
     GET  /bumba/api/runs?path=P[&command=C]   stored runs on P, newest first
@@ -30,6 +30,8 @@ from tornado.iostream import StreamClosedError
 from .. import __version__
 from ..arguments import HelpShown, UsageError, parse, review_overrides
 from ..commands import Command, UnknownCommand, catalogue, get_command
+from ..engines.credentials import api_key_from
+from ..settings import SettingsError, load_settings
 from ..store import Store, StoreError
 from .jobs import JobManager
 
@@ -140,7 +142,12 @@ def command_dict(command: Command) -> dict[str, Any]:
 class CommandsHandler(BaseHandler):
     @web.authenticated
     def get(self) -> None:
-        self.reply({"commands": [command_dict(c) for c in catalogue()]})
+        # agent-only commands need a key: without one the sidebar shows them disabled, with the reason
+        try:
+            settings = load_settings(self.bumba.root)
+        except SettingsError:
+            settings = None  # a broken [tool.bumba] is reported by the review itself; the environment still counts
+        self.reply({"commands": [command_dict(c) for c in catalogue()], "api_key": bool(api_key_from(settings))})
 
 
 class AgentsHandler(BaseHandler):

@@ -17,6 +17,28 @@ export interface ICommandInfo {
   runnable: boolean;
 }
 
+export interface ICatalogue {
+  commands: ICommandInfo[];
+  // whether an Anthropic API key is configured on the server; null when the server does not say
+  apiKey: boolean | null;
+}
+
+export const NEEDS_KEY = 'needs an Anthropic API key';
+
+/** Why `command` cannot run from here, or null when it can. Agent-only commands need a key. */
+export function blockedBecause(command: ICommandInfo, apiKey: boolean | null): string | null {
+  if (!command.available) {
+    return command.unavailable_reason || 'not available';
+  }
+  if (command.lane === 'agent' && apiKey === false) {
+    return NEEDS_KEY;
+  }
+  if (!command.runnable) {
+    return 'not a review command';
+  }
+  return null;
+}
+
 export interface IAgentInfo {
   name: string;
   description: string;
@@ -128,7 +150,10 @@ async function request<T>(
 
 export const api = {
   info: () => request<IInfo>('info'),
-  commands: async () => (await request<{ commands: ICommandInfo[] }>('commands')).commands,
+  commands: async (): Promise<ICatalogue> => {
+    const data = await request<{ commands: ICommandInfo[]; api_key?: boolean }>('commands');
+    return { commands: data.commands, apiKey: typeof data.api_key === 'boolean' ? data.api_key : null };
+  },
   agents: (path: string) =>
     request<{ agents: IAgentInfo[]; errors: string[] }>('agents', {}, { path }),
   start: async (body: IStartRun) =>

@@ -6,17 +6,23 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
+import { PathExt } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { LabIcon } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
+import { Menu, Widget } from '@lumino/widgets';
 
 import { api } from './api';
 import { registerFrontendComm } from './frontend';
-import { Navigator } from './navigate';
+import { CELL_BODY, GOTO_EVENT, IGotoRequest, locationLabel } from './model';
+import { Navigator, contentsPath } from './navigate';
 import { BumbaPanel, ITarget } from './panel';
+import { useLanguages } from './richtext';
+import { SourceReader } from './sources';
 
 const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">' +
@@ -48,7 +54,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'The BUMBA review sidebar, its commands and the bumba.frontend comm target.',
   autoStart: true,
   requires: [INotebookTracker, IDocumentManager],
-  optional: [ICommandPalette, ILabShell, ILayoutRestorer, IDefaultFileBrowser],
+  optional: [ICommandPalette, ILabShell, ILayoutRestorer, IDefaultFileBrowser, IRenderMimeRegistry, IEditorLanguageRegistry],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
@@ -56,10 +62,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     labShell: ILabShell | null,
     restorer: ILayoutRestorer | null,
-    fileBrowser: IDefaultFileBrowser | null
+    fileBrowser: IDefaultFileBrowser | null,
+    rendermime: IRenderMimeRegistry | null,
+    languages: IEditorLanguageRegistry | null
   ) => {
+    useLanguages(languages);
     const navigator = new Navigator(app, docManager);
-    const panel = new BumbaPanel(navigator);
+    const markdown = rendermime && rendermime.markdownParser
+      ? { parser: rendermime.markdownParser, sanitizer: rendermime.sanitizer }
+      : null;
+    const panel = new BumbaPanel(navigator, new SourceReader(docManager), markdown);
     panel.title.icon = bumbaIcon;
     app.shell.add(panel, 'left', { rank: 650 });
     if (restorer) {
@@ -72,6 +84,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       return rootDir;
     };
     registerFrontendComm(tracker, navigator, serverRoot);
+    document.addEventListener(GOTO_EVENT, event => {
+      void gotoFromOutput(tracker, navigator, serverRoot, event as CustomEvent<IGotoRequest>);
+    });
 
     // the target follows the active document; a folder picked in the file browser takes over until then
     if (labShell) {
@@ -101,11 +116,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
       execute: showPanel
     });
     app.commands.addCommand(CommandIDs.run, {
-      label: args => (args.command ? `BUMBA: ${args.command} the current target` : 'BUMBA: run a review'),
+      label: args => `BUMBA: ${args.command || panel.selected} the current target`,
       caption: args => String(args.summary || ''),
+      isEnabled: args => !panel.blocked(String(args.command || panel.selected)),
       execute: async args => {
         showPanel();
-        await panel.start(String(args.command || panel.lastCommand));
+        await panel.start(String(args.command || panel.selected));
       }
     });
     // the cell that was right-clicked (a right click does not make a cell active), else the active cell
@@ -123,17 +139,27 @@ const plugin: JupyterFrontEndPlugin<void> = {
       const cell = cells[index];
       return cell && cell.model.type === 'code' ? { notebook, cell, index } : null;
     };
+    // with a command (the cell menu's items): that command; without (the palette): the one picked in the
+    // sidebar, named in the label, so a review never runs a command the user did not see
+    const cellCommand = (args: { command?: unknown }) => String(args.command || panel.selected);
     app.commands.addCommand(CommandIDs.reviewCell, {
-      label: 'Review this cell with BUMBA',
-      icon: bumbaIcon,
-      isEnabled: () => reviewedCell() !== null,
+      label: args => {
+        if (!args.command) {
+          return `Review this cell with BUMBA: ${panel.selected}`;
+        }
+        const blocked = panel.blocked(cellCommand(args));
+        return blocked ? `${args.command} (${blocked})` : String(args.command);
+      },
+      caption: args => panel.catalogue.find(c => c.name === cellCommand(args))?.summary ?? '',
+      icon: args => (args.command ? undefined : bumbaIcon),
+      isEnabled: args => reviewedCell() !== null && !panel.blocked(cellCommand(args)),
       execute: async args => {
         const found = reviewedCell();
         if (!found) {
           return;
         }
         showPanel();
-        await panel.start(String(args.command || panel.lastCommand), {
+        await panel.start(cellCommand(args), {
           path: found.notebook.context.path,
           cellId: found.cell.model.id,
           index: found.index,
@@ -156,7 +182,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    app.contextMenu.addItem({ command: CommandIDs.reviewCell, selector: '.jp-Notebook .jp-CodeCell', rank: 20 });
+    // "Review this cell with BUMBA ▸ scan / improve-performance / …": the commands that review a cell body
+    const cellMenu = new Menu({ commands: app.commands });
+    cellMenu.id = 'bumba-cell-menu';
+    cellMenu.title.label = 'Review this cell with BUMBA';
+    cellMenu.title.icon = bumbaIcon;
+    void panel.whenReady().then(() => {
+      for (const command of panel.catalogue.filter(c => c.takes_cell && c.lane !== 'meta' && (c.runnable || !c.available))) {
+        cellMenu.addItem({ command: CommandIDs.reviewCell, args: { command: command.name } });
+      }
+    });
+    app.contextMenu.addItem({ type: 'submenu', submenu: cellMenu, selector: '.jp-Notebook .jp-CodeCell', rank: 20 });
     app.contextMenu.addItem({ command: CommandIDs.reviewFolder, selector: '.jp-DirListing-item', rank: 20 });
 
     if (palette) {
@@ -174,5 +210,47 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
   }
 };
+
+/**
+ * A location link clicked in a findings output: this notebook's cell (a cell review's finding is about the
+ * cell that holds the output), another notebook's cell, or a file at its line.
+ */
+async function gotoFromOutput(
+  tracker: INotebookTracker,
+  navigator: Navigator,
+  rootDir: () => Promise<string | null>,
+  event: CustomEvent<IGotoRequest>
+): Promise<void> {
+  const { location, root } = event.detail;
+  const origin = event.target instanceof Node ? event.target : null;
+  const panel = origin ? tracker.find(p => p.node.contains(origin)) : undefined;
+  try {
+    if (location.path === CELL_BODY) {
+      const cell = panel && panel.content.widgets.findIndex(c => c.node.contains(origin));
+      if (!panel || cell === undefined || cell < 0) {
+        throw new Error('the reviewed cell is not in an open notebook');
+      }
+      await navigator.scrollToCell(panel, { cell: cell + 1, line: location.line, column: location.column });
+      return;
+    }
+    if (!location.path) {
+      throw new Error('the finding has no file');
+    }
+    // PathExt.join drops a leading slash (it makes contents paths); the report's root is a real, absolute path
+    const absolute = root && !location.path.startsWith('/')
+      ? `${root.startsWith('/') ? '/' : ''}${PathExt.join(root, location.path)}`
+      : location.path;
+    const here = panel ? panel.context.path : '';
+    const path = contentsPath(absolute, PathExt.dirname(here), await rootDir());
+    const target = { cellId: location.cell_id, cell: location.cell, line: location.line, column: location.column };
+    if (panel && path === here) {
+      await navigator.scrollToCell(panel, target);
+    } else {
+      await navigator.open(path, target);
+    }
+  } catch (error) {
+    Notification.error(`Cannot go to ${locationLabel(location)}: ${(error as Error).message}`, { autoClose: 8000 });
+  }
+}
 
 export default plugin;

@@ -1,20 +1,25 @@
 // The renderer for application/vnd.bumba.findings+json: a sortable findings table that shows in saved and
 // papermill-executed notebooks without a kernel. It is marked safe so it renders in untrusted notebooks,
-// which is why it builds every node with textContent (model.ts: el) and never parses HTML.
+// which is why it builds every node with textContent (model.ts: el) and parses no HTML itself: a finding's
+// Markdown goes through JupyterLab's Markdown parser and sanitizer as untrusted text (richtext.ts).
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
+import { findingDetails } from './details';
 import {
+  GOTO_EVENT,
   IFinding,
+  IGotoRequest,
   IReport,
   compareFindings,
   el,
-  findingDetails,
   locationLabel,
   severityBadge,
   severityRank,
-  SEVERITIES
+  SEVERITIES,
+  titleNodes
 } from './model';
+import { IMarkdown } from './richtext';
 
 export const FINDINGS_MIME = 'application/vnd.bumba.findings+json';
 
@@ -87,10 +92,29 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
   private _sortKey = 'severity';
   private _descending = false;
   private _open = new Set<number>();
+  private _markdown: IMarkdown | null;
 
   constructor(options: IRenderMime.IRendererOptions) {
     super();
     this.addClass('bumba-findings-output');
+    this._markdown = options.markdownParser ? { parser: options.markdownParser, sanitizer: options.sanitizer } : null;
+  }
+
+  /** Ask the plugin to go to the finding (it knows the notebook around this output and the server root). */
+  private _goto(finding: IFinding): void {
+    const detail: IGotoRequest = { location: finding.location, root: this._report?.run.root ?? null };
+    this.node.dispatchEvent(new CustomEvent(GOTO_EVENT, { bubbles: true, detail }));
+  }
+
+  private _locationLink(finding: IFinding): HTMLElement {
+    const where = locationLabel(finding.location);
+    const link = el('a', { href: '#', class: 'bumba-location-link', title: `Go to ${where}` }, where);
+    link.addEventListener('click', event => {
+      event.preventDefault();
+      event.stopPropagation(); // not a click on the row, which opens the details
+      this._goto(finding);
+    });
+    return link;
   }
 
   renderModel(model: IRenderMime.IMimeModel): Promise<void> {
@@ -165,7 +189,14 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     for (const { finding, index } of order) {
       const row = el('tr', { class: 'bumba-row', 'data-rule': text(finding.rule), tabindex: '0' });
       for (const c of COLUMNS) {
-        row.appendChild(el('td', {}, c.key === 'severity' ? severityBadge(text(finding.severity)) : c.value(finding)));
+        const cell = c.key === 'severity'
+          ? severityBadge(text(finding.severity))
+          : c.key === 'location'
+            ? this._locationLink(finding)
+            : c.key === 'title'
+              ? el('span', {}, ...titleNodes(text(finding.title)))
+              : c.value(finding);
+        row.appendChild(el('td', { class: `bumba-col-${c.key}` }, cell));
       }
       const toggle = () => {
         if (this._open.has(index)) {
@@ -184,7 +215,10 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
       });
       body.appendChild(row);
       if (this._open.has(index)) {
-        body.appendChild(el('tr', { class: 'bumba-details-row' }, el('td', { colspan: String(COLUMNS.length) }, findingDetails(finding))));
+        const details = findingDetails(finding, {
+          markdown: this._markdown, where: locationLabel(finding.location), goto: () => this._goto(finding)
+        });
+        body.appendChild(el('tr', { class: 'bumba-details-row' }, el('td', { colspan: String(COLUMNS.length) }, details)));
       }
     }
     return el('table', { class: 'bumba-table' }, el('thead', {}, head), body);

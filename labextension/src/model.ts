@@ -1,6 +1,7 @@
 // The finding and report shapes (bumba_magics/findings.py, report.py: Report.to_dict()) and small helpers
 // shared by the sidebar and the renderer. Every string here may come from the code under review, so the
-// DOM is only ever built with textContent and attributes, never with innerHTML.
+// DOM is only ever built with textContent and attributes, never with innerHTML (Markdown goes through
+// JupyterLab's sanitizer: richtext.ts).
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -60,9 +61,20 @@ export function severityRank(severity: string): number {
   return index < 0 ? SEVERITIES.length : index; // 0 = critical
 }
 
-/** `app/db.py:12` or `analysis.ipynb cell 3 (In [7]), line 2`, as the Python Location.label() says it. */
-export function locationLabel(location: ILocation): string {
+/** The path a cell review's findings carry: the cell body had no file of its own. */
+export const CELL_BODY = '<cell>';
+
+/**
+ * `app/db.py:12` or `analysis.ipynb cell 3 (In [7]), line 2`, as the Python Location.label() says it;
+ * `omitPath` drops the notebook's name where the reader knows it (the sidebar's target).
+ * A cell review's location is the reviewed cell: `cell` there is `this cell` unless its number is given.
+ */
+export function locationLabel(location: ILocation, options: { omitPath?: boolean; cellNumber?: number | null } = {}): string {
   const path = location.path || '<input>';
+  if (path === CELL_BODY) {
+    const cell = options.cellNumber ? `cell ${options.cellNumber}` : 'this cell';
+    return location.line ? `${cell}, line ${location.line}` : cell;
+  }
   if (location.cell !== null && location.cell !== undefined) {
     let cell = `cell ${location.cell}`;
     if (location.execution_count !== null && location.execution_count !== undefined) {
@@ -72,7 +84,7 @@ export function locationLabel(location: ILocation): string {
     if (location.line) {
       parts.push(`line ${location.line}`);
     }
-    return `${path} ${parts.join(', ')}`;
+    return options.omitPath ? parts.join(', ') : `${path} ${parts.join(', ')}`;
   }
   return location.line ? `${path}:${location.line}` : path;
 }
@@ -108,6 +120,17 @@ export function el(
   return node;
 }
 
+/**
+ * A one-line title with its `code` spans as <code>: titles (ruff's among them) quote names in backticks. A
+ * Markdown parser per table row would be heavy for that one construct, so it is split here, as text.
+ */
+export function titleNodes(title: string): Node[] {
+  return title.split(/(`[^`]+`)/).filter(Boolean).map(part =>
+    part.length > 2 && part.startsWith('`') && part.endsWith('`')
+      ? el('code', {}, part.slice(1, -1))
+      : document.createTextNode(part));
+}
+
 export function severityBadge(severity: string, text?: string): HTMLElement {
   const known = SEVERITIES.includes(severity as Severity) ? severity : 'info';
   return el('span', { class: `bumba-badge bumba-sev-${known}` }, text ?? severity);
@@ -127,41 +150,13 @@ export function referenceNode(reference: string): Node {
   return el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, reference);
 }
 
-/** The details of one finding: evidence, why, what to do, the fix, references. */
-export function findingDetails(finding: IFinding): HTMLElement {
-  const box = el('div', { class: 'bumba-details' });
-  const section = (label: string, body: Node) =>
-    box.appendChild(el('div', { class: 'bumba-detail' }, el('strong', {}, label), body));
-  if (finding.evidence) {
-    section('Evidence', el('pre', {}, finding.evidence));
-  }
-  if (finding.why) {
-    section('Why it matters', el('p', {}, finding.why));
-  }
-  if (finding.recommendation) {
-    section('What to do', el('p', {}, finding.recommendation));
-  }
-  if (finding.fix) {
-    const fix = el('div', {}, el('p', {}, finding.fix.description));
-    if (finding.fix.code) {
-      fix.appendChild(el('pre', {}, finding.fix.code));
-    }
-    if (finding.fix.patch) {
-      fix.appendChild(el('pre', {}, finding.fix.patch));
-    }
-    section('Fix', fix);
-  }
-  if (finding.references && finding.references.length) {
-    const list = el('span', {});
-    finding.references.forEach((reference, index) => {
-      if (index) {
-        list.appendChild(document.createTextNode(', '));
-      }
-      list.appendChild(referenceNode(reference));
-    });
-    section('References', list);
-  }
-  const meta = [finding.category, finding.analyzer, finding.engine].filter(Boolean).join(' · ');
-  box.appendChild(el('div', { class: 'bumba-meta' }, meta));
-  return box;
+/**
+ * What the findings renderer sends when a location link is clicked (a DOM event that bubbles from the
+ * output): the plugin, which knows the notebook around the output and the server root, goes there.
+ */
+export const GOTO_EVENT = 'bumba-goto';
+
+export interface IGotoRequest {
+  location: ILocation;
+  root: string | null; // the report's root: the findings' paths are relative to it
 }

@@ -1,11 +1,13 @@
-// The BUMBA sidebar: agent, command buttons, the target (the active notebook or file, or a folder picked in
-// the file browser), progress, findings by severity with triage, and the history of runs on the target.
+// The BUMBA sidebar: the target (the active notebook or file, a folder picked in the file browser, or a path
+// typed in), a command picker with the chosen command's description, progress, findings by severity with
+// triage, and the history of runs on the target.
 // All review logic lives on the server (review.review() behind /bumba/api/); this only shows it.
 import { PathExt } from '@jupyterlab/coreutils';
 import { Widget } from '@lumino/widgets';
 
 import {
   api,
+  blockedBecause,
   followJob,
   IAgentInfo,
   ICommandInfo,
@@ -14,16 +16,20 @@ import {
   IRunSummary,
   ITriage
 } from './api';
+import { findingDetails } from './details';
 import {
+  CELL_BODY,
   IFinding,
   compareFindings,
   el,
-  findingDetails,
   locationLabel,
   severityBadge,
-  SEVERITIES
+  SEVERITIES,
+  titleNodes
 } from './model';
 import { Navigator } from './navigate';
+import { IMarkdown } from './richtext';
+import { SourceReader } from './sources';
 
 export interface ITarget {
   path: string; // contents path, '' for the server root
@@ -33,17 +39,20 @@ export interface ITarget {
 export interface ICellReview {
   path: string; // the notebook
   cellId: string | null;
-  index: number; // 0-based, at the time of the request
+  index: number; // 0-based, at the time of the request; -1 when not known
   code: string;
 }
 
 const TRIAGE_LABELS: { [state: string]: string } = { reviewed: 'Reviewed', suppressed: 'Suppressed' };
+const LANES: [string, string][] = [['review', 'Review'], ['measure', 'Measure'], ['agent', 'Agent (Claude)']];
 
 export class BumbaPanel extends Widget {
   private commands: ICommandInfo[] = [];
+  private apiKey: boolean | null = null;
   private agents: IAgentInfo[] = [];
   private agent: string | null = null;
   private target: ITarget | null = null;
+  private editingTarget = false;
   private tab: 'review' | 'history' = 'review';
   private job: IJob | null = null;
   private run: IRun | null = null;
@@ -53,11 +62,15 @@ export class BumbaPanel extends Widget {
   private message: { text: string; error: boolean } | null = null;
   private open = new Set<string>(); // fingerprints whose details are shown
   private closedGroups = new Set<string>(); // severities the user folded
-  private showUnavailable = false;
-  lastCommand = 'scan';
+  /** The command the picker shows: what "Run" and an argument-less "review this cell" run. */
+  selected = 'scan';
   private ready: Promise<void>;
 
-  constructor(private navigator: Navigator) {
+  constructor(
+    private navigator: Navigator,
+    private sources: SourceReader,
+    private markdown: IMarkdown | null
+  ) {
     super();
     this.id = 'bumba-sidebar';
     this.addClass('bumba-panel');
@@ -67,6 +80,12 @@ export class BumbaPanel extends Widget {
 
   get catalogue(): ICommandInfo[] {
     return this.commands;
+  }
+
+  /** Why `name` cannot run here (an unknown command, a missing API key…), or null when it can. */
+  blocked(name: string): string | null {
+    const command = this.commands.find(c => c.name === name);
+    return command ? blockedBecause(command, this.apiKey) : `unknown command ${name}`;
   }
 
   whenReady(): Promise<void> {
@@ -80,7 +99,9 @@ export class BumbaPanel extends Widget {
       if (!info.store.ok) {
         this.say(`The bumba store cannot be read: ${info.store.error}. Reviews cannot run until it can.`, true);
       }
-      this.commands = await api.commands();
+      const catalogue = await api.commands();
+      this.commands = catalogue.commands;
+      this.apiKey = catalogue.apiKey;
     } catch (error) {
       this.say(String((error as Error).message || error), true);
     }
@@ -107,6 +128,7 @@ export class BumbaPanel extends Widget {
       return;
     }
     this.target = target;
+    this.editingTarget = false;
     void this.loadAgents().then(() => this.draw());
     if (this.tab === 'history') {
       void this.loadHistory();
@@ -134,7 +156,11 @@ export class BumbaPanel extends Widget {
       this.say('A review is already running; wait for it to finish.', true);
       return;
     }
-    this.lastCommand = command;
+    const blocked = this.blocked(command);
+    if (blocked) {
+      this.say(`${command} cannot run here: ${blocked}.`, true);
+      return;
+    }
     this.tab = 'review';
     this.message = null;
     this.run = null;
@@ -165,7 +191,7 @@ export class BumbaPanel extends Widget {
       await this.showRun(final.run_id);
       const results = this.node.querySelector('.bumba-results');
       if (results) {
-        results.scrollIntoView({ block: 'start' });
+        results.scrollIntoView({ block: 'nearest' }); // only when the results are not in view already
       }
     }
   }
@@ -174,6 +200,7 @@ export class BumbaPanel extends Widget {
     try {
       this.run = await api.run(runId);
       this.triage = this.run.triage;
+      this.sources.clear();
       if (this.run.cell_id && (!this.runCell || this.runCell.cellId !== this.run.cell_id)) {
         this.runCell = { path: this.run.path || '', cellId: this.run.cell_id, index: -1, code: '' };
       } else if (!this.run.cell_id) {
@@ -204,6 +231,7 @@ export class BumbaPanel extends Widget {
   // -- drawing -----------------------------------------------------------------------------------------
   private draw(): void {
     const node = this.node;
+    const scroll = node.scrollTop;
     node.textContent = '';
     node.appendChild(el('div', { class: 'bumba-title' }, el('span', { class: 'bumba-logo' }, 'BUMBA'),
       el('span', { class: 'bumba-subtitle' }, 'backend review')));
@@ -235,26 +263,73 @@ export class BumbaPanel extends Widget {
     } else {
       node.appendChild(this.historyView());
     }
+    node.scrollTop = scroll; // a redraw (progress, triage) leaves the reader where they were
   }
 
   private targetBox(): HTMLElement {
-    const box = el('div', { class: 'bumba-target' }, el('span', { class: 'bumba-label' }, 'Target'));
-    if (!this.target) {
-      box.appendChild(el('span', { class: 'bumba-muted' }, 'open a notebook or file, or pick a folder'));
-      return box;
+    const box = el('div', { class: 'bumba-target' });
+    const head = el('div', { class: 'bumba-target-head' }, el('span', { class: 'bumba-label' }, 'Target'));
+    box.appendChild(head);
+    if (this.target) {
+      head.appendChild(el('span', { class: 'bumba-target-kind' }, this.target.kind));
     }
-    const name = this.target.path || '(server root)';
-    box.appendChild(el('span', { class: 'bumba-target-path', title: name, 'data-kind': this.target.kind }, name));
-    if (this.target.path) {
-      const up = el('button', { type: 'button', class: 'bumba-small', title: 'Review the folder that holds this instead' },
+    const change = el('button', {
+      type: 'button', class: 'bumba-small bumba-target-change', 'aria-expanded': String(this.editingTarget),
+      title: 'Review another file or folder'
+    }, 'change');
+    change.addEventListener('click', () => {
+      this.editingTarget = !this.editingTarget;
+      this.draw();
+      if (this.editingTarget) {
+        (this.node.querySelector('.bumba-target-input') as HTMLInputElement | null)?.focus();
+      }
+    });
+    head.appendChild(change);
+    if (this.target && this.target.path) {
+      const up = el('button', { type: 'button', class: 'bumba-small bumba-target-up', title: 'Review the folder that holds this instead' },
         'folder ↑');
       up.addEventListener('click', () => {
         const parent = PathExt.dirname(this.target!.path);
         this.setTarget({ path: parent === '.' ? '' : parent, kind: 'folder' });
       });
-      box.appendChild(up);
+      head.appendChild(up);
+    }
+    if (!this.target) {
+      box.appendChild(el('div', { class: 'bumba-muted' }, 'open a notebook or file, or pick a folder'));
+    } else {
+      const name = this.target.path || '(server root)';
+      box.appendChild(el('div', { class: 'bumba-target-path', title: name, 'data-kind': this.target.kind }, name));
+    }
+    if (this.editingTarget) {
+      box.appendChild(this.targetForm());
     }
     return box;
+  }
+
+  /** A path typed in: checked with the contents API, so a typo is said at once, not when the run fails. */
+  private targetForm(): HTMLElement {
+    const input = el('input', {
+      type: 'text', class: 'bumba-target-input', 'aria-label': 'Path to review, from the server root',
+      placeholder: 'a file or folder, e.g. src/app', value: this.target ? this.target.path : ''
+    }) as HTMLInputElement;
+    const form = el('form', { class: 'bumba-target-form' }, input,
+      el('button', { type: 'submit', class: 'bumba-small' }, 'use'),
+      el('div', { class: 'bumba-muted bumba-hint' }, 'or select a folder in the file browser'));
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      const path = input.value.trim().replace(/^\/+|\/+$/g, '');
+      void this.sources.kind(path).then(
+        kind => this.setTarget({ path, kind }),
+        () => this.say(`There is no file or folder "${path}" under the server root.`, true)
+      );
+    });
+    input.addEventListener('keydown', event => {
+      if (event.key === 'Escape') {
+        this.editingTarget = false;
+        this.draw();
+      }
+    });
+    return form;
   }
 
   private controls(): HTMLElement {
@@ -277,32 +352,44 @@ export class BumbaPanel extends Widget {
       box.appendChild(el('div', { class: 'bumba-agent-row' }, el('span', { class: 'bumba-label' }, 'Agent'),
         el('span', { title: this.agents[0].description }, this.agents[0].name)));
     }
+
+    // one compact picker instead of a button per command; the chosen one's description below it, in full
+    const offered = this.commands.filter(c => c.lane !== 'meta' && (c.runnable || !c.available));
+    const select = el('select', { class: 'bumba-command-select', 'aria-label': 'Command' }) as HTMLSelectElement;
+    for (const [lane, label] of LANES) {
+      const group = el('optgroup', { label });
+      for (const command of offered.filter(c => c.lane === lane || (lane === 'review' && !LANES.some(([l]) => l === c.lane)))) {
+        const blocked = blockedBecause(command, this.apiKey);
+        const option = el('option', { value: command.name, title: command.summary },
+          blocked ? `${command.name} — ${blocked}` : command.name) as HTMLOptionElement;
+        option.disabled = !!blocked;
+        option.selected = command.name === this.selected;
+        group.appendChild(option);
+      }
+      if (group.childNodes.length) {
+        select.appendChild(group);
+      }
+    }
+    select.addEventListener('change', () => {
+      this.selected = select.value;
+      this.draw();
+    });
     const busy = !!this.job && (this.job.status === 'queued' || this.job.status === 'running');
-    const list = el('div', { class: 'bumba-commands' });
-    const button = (command: ICommandInfo) => {
-      const node = el('button', {
-        type: 'button', class: 'bumba-command', 'data-command': command.name,
-        title: command.available ? `${command.summary}\nNeeds: ${command.needs}` : `Unavailable: ${command.unavailable_reason}`
-      }, el('span', { class: 'bumba-command-name' }, command.name),
-      el('span', { class: 'bumba-command-summary' }, command.available ? command.summary : `unavailable: ${command.unavailable_reason}`)) as HTMLButtonElement;
-      node.disabled = !command.runnable || busy || !this.target;
-      node.addEventListener('click', () => void this.start(command.name));
-      return node;
-    };
-    for (const command of this.commands.filter(c => c.runnable)) {
-      list.appendChild(button(command));
+    const chosen = this.commands.find(c => c.name === this.selected);
+    const blocked = chosen ? blockedBecause(chosen, this.apiKey) : null;
+    const run = el('button', {
+      type: 'button', class: 'bumba-run', 'data-command': this.selected,
+      title: blocked ? `${this.selected}: ${blocked}` : `Run ${this.selected} on the target`
+    }, 'Run') as HTMLButtonElement;
+    run.disabled = !chosen || !!blocked || busy || !this.target;
+    run.addEventListener('click', () => void this.start(this.selected));
+    box.appendChild(el('div', { class: 'bumba-command-row' }, select, run));
+    if (chosen) {
+      box.appendChild(el('div', { class: 'bumba-command-description', 'data-command': chosen.name },
+        el('div', { class: 'bumba-command-summary' }, chosen.summary),
+        el('div', { class: 'bumba-command-needs' }, `Needs ${chosen.needs}.`),
+        blocked ? el('div', { class: 'bumba-command-blocked' }, `Unavailable: ${blocked}.`) : null));
     }
-    // commands that exist but cannot run here stay discoverable, out of the way
-    const unavailable = this.commands.filter(c => !c.available && c.lane !== 'meta');
-    if (unavailable.length) {
-      const more = el('details', { class: 'bumba-unavailable', ...(this.showUnavailable ? { open: '' } : {}) },
-        el('summary', {}, `${unavailable.length} more, not available here`), ...unavailable.map(button));
-      more.addEventListener('toggle', () => {
-        this.showUnavailable = (more as HTMLDetailsElement).open;
-      });
-      list.appendChild(more);
-    }
-    box.appendChild(list);
     return box;
   }
 
@@ -328,6 +415,26 @@ export class BumbaPanel extends Widget {
     return box;
   }
 
+  /** The number of the reviewed cell: known when the review started here, else found in the open notebook. */
+  private reviewedCellNumber(): number | null {
+    const cell = this.runCell;
+    if (!cell) {
+      return null;
+    }
+    return this.sources.cellNumber(cell.path, cell.cellId) ?? (cell.index >= 0 ? cell.index + 1 : null);
+  }
+
+  /** Where a finding is, as the reader of this run wants it: "cell 6, line 2", "app/db.py:12". */
+  private where(finding: IFinding, run: IRun): string {
+    if (this.runCell) {
+      return locationLabel({ ...finding.location, path: CELL_BODY }, { cellNumber: this.reviewedCellNumber() });
+    }
+    const path = finding.location.path && run.contents_root !== null
+      ? PathExt.join(run.contents_root, finding.location.path)
+      : null;
+    return locationLabel(finding.location, { omitPath: !!path && path === run.path });
+  }
+
   private findings(): HTMLElement {
     const box = el('div', { class: 'bumba-results' });
     const run = this.run;
@@ -346,9 +453,17 @@ export class BumbaPanel extends Widget {
     const comparison = report.comparison
       ? ` · ${report.comparison.new.length} new, ${report.comparison.fixed ?? 0} fixed since the last run`
       : '';
+    const took = ` · ${(report.run.duration_s ?? 0).toFixed(2)} s`;
+    const cellNumber = this.reviewedCellNumber();
+    const on = this.runCell
+      ? `${cellNumber ? `cell ${cellNumber}` : 'a cell'} of ${this.runCell.path || 'the notebook'}`
+      : run.path ?? report.run.target;
     box.appendChild(el('div', { class: 'bumba-summary', 'data-total': String(findings.length) },
-      el('strong', {}, `${report.run.command}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`),
-      ` in ${(report.run.duration_s ?? 0).toFixed(2)} s${comparison}`, el('div', {}, counts),
+      el('strong', { class: 'bumba-summary-head' },
+        `${report.run.command}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`),
+      el('div', { class: 'bumba-muted bumba-summary-target' }, `on ${on}`,
+        el('span', { class: 'bumba-summary-run' }, `${took}${comparison}`)),
+      counts.childNodes.length ? el('div', {}, counts) : null,
       report.summary.gate ? el('div', { class: `bumba-gate bumba-gate-${report.summary.gate}` }, `gate ${report.summary.gate}`) : null));
     if (!findings.length) {
       box.appendChild(el('p', { class: 'bumba-muted' }, 'No findings.'));
@@ -360,7 +475,7 @@ export class BumbaPanel extends Widget {
       }
       const section = el('details', {
         class: 'bumba-group', 'data-severity': severity, ...(this.closedGroups.has(severity) ? {} : { open: '' })
-      }, el('summary', {}, severityBadge(severity), ` ${group.length}`));
+      }, el('summary', {}, severityBadge(severity), el('span', { class: 'bumba-group-count' }, String(group.length))));
       section.addEventListener('toggle', () => {
         if ((section as HTMLDetailsElement).open) {
           this.closedGroups.delete(severity);
@@ -384,13 +499,12 @@ export class BumbaPanel extends Widget {
     const fingerprint = finding.fingerprint || '';
     const state = this.triage[fingerprint]?.state || 'open';
     const row = el('div', {
-      class: `bumba-finding bumba-triage-${state}`, 'data-rule': finding.rule, 'data-fingerprint': fingerprint
+      class: `bumba-finding bumba-sev-edge-${finding.severity} bumba-triage-${state}`, 'data-rule': finding.rule,
+      'data-fingerprint': fingerprint
     });
-    const where = this.runCell
-      ? `cell${finding.location.line ? `, line ${finding.location.line}` : ''}`
-      : locationLabel(finding.location);
+    const where = this.where(finding, run);
     const link = el('button', { type: 'button', class: 'bumba-finding-link', title: `Go to ${where}` },
-      el('span', { class: 'bumba-rule' }, finding.rule), el('span', { class: 'bumba-finding-title' }, finding.title),
+      el('span', { class: 'bumba-rule' }, finding.rule), el('span', { class: 'bumba-finding-title' }, ...titleNodes(finding.title)),
       el('span', { class: 'bumba-where' }, where));
     link.addEventListener('click', () => void this.goto(finding, run));
     const more = el('button', { type: 'button', class: 'bumba-small bumba-more', 'aria-expanded': String(this.open.has(fingerprint)) },
@@ -418,9 +532,28 @@ export class BumbaPanel extends Widget {
     row.appendChild(link);
     row.appendChild(actions);
     if (this.open.has(fingerprint)) {
-      row.appendChild(findingDetails(finding));
+      row.appendChild(findingDetails(finding, {
+        markdown: this.markdown, where, goto: () => void this.goto(finding, run), source: this.sourceOf(finding, run)
+      }));
     }
     return row;
+  }
+
+  /** The current text of the cell or file the finding is in, for the lines around it. */
+  private sourceOf(finding: IFinding, run: IRun): Promise<string | null> | null {
+    const location = finding.location;
+    if (!location.line) {
+      return null;
+    }
+    if (this.runCell) {
+      const cell = this.runCell;
+      return cell.code ? Promise.resolve(cell.code) : this.sources.text(cell.path, { cellId: cell.cellId });
+    }
+    if (run.contents_root === null || run.contents_root === undefined || !location.path) {
+      return null;
+    }
+    const path = PathExt.join(run.contents_root, location.path);
+    return location.cell ? this.sources.text(path, { cellId: location.cell_id, cell: location.cell }) : this.sources.text(path);
   }
 
   private async setTriage(run: IRun, fingerprint: string, state: string): Promise<void> {
@@ -473,9 +606,10 @@ export class BumbaPanel extends Widget {
     const totals = [...this.history].reverse().map(r => r.total); // oldest first
     box.appendChild(el('div', { class: 'bumba-trend-row' }, el('span', { class: 'bumba-label' }, 'Findings per run'),
       sparkline(totals)));
-    const table = el('table', { class: 'bumba-history-table' }, el('thead', {}, el('tr', {},
-      el('th', {}, 'When'), el('th', {}, 'Command'), el('th', { title: 'findings' }, 'All'),
-      el('th', { title: 'critical and high findings' }, 'High+'))));
+    const table = el('table', { class: 'bumba-history-table' },
+      el('thead', {}, el('tr', {},
+        el('th', { class: 'bumba-history-when' }, 'When'), el('th', { class: 'bumba-history-command' }, 'Command'), el('th', { title: 'findings', class: 'bumba-num' }, 'All'),
+        el('th', { title: 'critical and high findings', class: 'bumba-num' }, 'High+'))));
     const body = el('tbody', {});
     for (const run of this.history) {
       const severities = run.summary.by_severity || {};
@@ -484,9 +618,14 @@ export class BumbaPanel extends Widget {
       const row = el('tr', {
         class: `bumba-history-run${run.summary.gate ? ` bumba-gate-${run.summary.gate}` : ''}`, 'data-run': run.id,
         tabindex: '0', title: `Show this run (${run.started}${gate})`
-      }, el('td', {}, formatWhen(run.started)), el('td', {}, run.command), el('td', {}, String(run.total)),
-      el('td', {}, String(high)));
+      }, el('td', { class: 'bumba-history-when' }, formatWhen(run.started)), el('td', { class: 'bumba-history-command' }, run.command),
+      el('td', { class: 'bumba-num' }, String(run.total)), el('td', { class: 'bumba-num' }, String(high)));
       row.addEventListener('click', () => void this.showRun(run.id));
+      row.addEventListener('keydown', event => {
+        if (event.key === 'Enter') {
+          void this.showRun(run.id);
+        }
+      });
       body.appendChild(row);
     }
     table.appendChild(body);
