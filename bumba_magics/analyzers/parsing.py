@@ -1,0 +1,584 @@
+"""Parse Python written for a newer Python than the one running us, into the tree the running Python knows.
+
+bumba runs on Python 3.11 and later, but the code it reviews may be written for 3.12-3.14: PEP 701 f-strings
+(``f'{d['k']}'``, nested f-strings, backslashes and comments in replacement fields), PEP 695 type parameters
+and ``type X = ...``, PEP 696 type-parameter defaults, PEP 758 ``except A, B:``, PEP 750 t-strings. Python
+3.11's ``ast.parse`` rejects all of them, so without this module every AST check skips such a file and it
+becomes a "does not parse" finding. :func:`parse_module` is ``ast.parse`` first (what every check is written
+for, and free on code the running Python accepts); only when that raises, the text is parsed with a newer
+grammar and the constructs the running Python does not know are turned into ones it does:
+
+- an f-string or t-string the running Python cannot read is built as the ``ast.JoinedStr`` it stands for:
+  every replacement field's expression is parsed on its own (recursively, so nested f-strings work) at its
+  real line and column, so a check still sees ``FormattedValue(Subscript(user, 'name'))`` inside
+  ``f"{cmd!r} {user['name']}"``. A t-string becomes a ``JoinedStr`` too: it is the same literal parts and
+  interpolations, which is what the checks look at (a sink that takes a ``Template`` and binds its
+  interpolations as parameters is then judged like an f-string would be);
+- ``type Alias[T] = list[T]`` becomes ``Alias = list[T]`` (an ``ast.Assign``);
+- type parameters of ``def`` and ``class`` are dropped (``def f[T](x: T)`` reads as ``def f(x: T)``);
+- ``except A, B:`` becomes ``except (A, B):``.
+
+Everything else is the running Python's own parse of the rewritten text, and every node's line and column
+are mapped back to the original text, so a finding points where the user wrote the code. When the newer
+grammar rejects the text too, or the rewritten text still does not parse, the code is invalid for every
+supported Python and the caller gets the original ``SyntaxError`` (message and line from ``ast.parse``).
+
+Which newer grammar: tree-sitter with tree-sitter-python, over libcst, measured on the 1,685 files of
+Home Assistant 2026.11 (which requires 3.14) that 3.11 rejects, 14.8 MB, on one shared core:
+tree-sitter parses them in 1.8 s, libcst's native parser in 66 s plus 99 s to compute node positions (it
+builds a Python object per token and whitespace run). libcst would be the stricter grammar, but it rejects
+valid 3.14 code (the ``tr''`` prefix; a concatenation of t-strings fails its node validation) while
+tree-sitter-python 0.25 does not know PEP 696 defaults (it parses them into a local ERROR node inside the
+type-parameter list; such a list is dropped anyway, so it is accepted after the parameters are checked one
+by one). tree-sitter is error-tolerant, so what it accepts is checked here (conversions, empty fields, str
+and bytes mixed, t-strings mixed with strings) and the rewritten text is parsed by the running Python.
+The parser is imported only when ``ast.parse`` fails, so a normal scan does not load it.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import io
+import logging
+import re
+import tokenize
+from dataclasses import dataclass
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+# Bump when the same text parses to a different tree (or parses where it did not): cached findings depend on it.
+PARSER_VERSION = "2"
+
+# A name no one writes; it stands in the rewritten text where a built node goes.
+_PLACEHOLDER = "_bumba_newer_syntax_{}"
+
+# What the rewrite looks for, in one query: one walk of the tree in C, however many kinds of construct.
+_QUERY = """
+(string (interpolation)) @string
+(string (string_start) @start)
+(type_alias_statement) @alias
+(function_definition type_parameters: (type_parameter) @params)
+(class_definition type_parameters: (type_parameter) @params)
+(except_clause "," @comma)
+"""
+# t-strings are rare, and matching every string's start to find them costs a third of the query: only ask
+# when the text holds something that could start one (t'…', T"…", rt'…', tR"…" …)
+_MAY_HOLD_TSTRING = re.compile(rb"(?<![\w])(?:[tT][rR]?|[rR][tT])['\"]")
+
+_CONVERSIONS = {"!s": ord("s"), "!r": ord("r"), "!a": ord("a")}
+
+
+class NotPython(Exception):
+    """The newer grammar rejects the text too, or what it accepted is not valid for any Python."""
+
+
+def parse_module(text: str, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse(text)``, and for code only a newer Python accepts, the equivalent tree the running Python
+    knows (see the module docstring). Raises the original ``SyntaxError`` when no supported Python accepts
+    the text, and ``ValueError`` for null bytes, like ``ast.parse``."""
+    try:
+        return ast.parse(text, filename=filename)
+    except SyntaxError as error:
+        original = error
+    tree = parse_newer(text, filename)
+    if tree is None:
+        raise original
+    return tree
+
+
+def parse_newer(text: str, filename: str = "<unknown>") -> ast.Module | None:
+    """The tree for ``text`` through the newer grammar; None when it is not valid Python of any version."""
+    try:
+        return _Rewrite(text, filename).module()
+    except (NotPython, SyntaxError, RecursionError):
+        return None
+    except ImportError as error:  # the parser's wheel is missing on this platform: old behaviour
+        _warn_missing_parser(error)
+        return None
+    except Exception:  # a bug here must not stop a review: the file is reported as not parsing, as before
+        log.exception("could not read %s with the newer Python grammar", filename)
+        return None
+
+
+@lru_cache(maxsize=1)
+def _warn_missing_parser(error: ImportError) -> None:
+    log.warning("code newer than this Python is reported as not parsing: %s (install tree-sitter-python)", error)
+
+
+def _module_of(text: str, filename: str) -> ast.Module:
+    """``ast.parse`` first, the rewrite when it fails: what each replacement field's text goes through."""
+    try:
+        return ast.parse(text, filename=filename)
+    except SyntaxError:
+        return _Rewrite(text, filename).module()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The parser
+# ---------------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _language():
+    import tree_sitter_python
+    from tree_sitter import Language
+
+    return Language(tree_sitter_python.language())
+
+
+@lru_cache(maxsize=2)
+def _query(with_tstrings: bool):
+    from tree_sitter import Query
+
+    source = _QUERY if with_tstrings else _QUERY.replace("(string (string_start) @start)\n", "")
+    return Query(_language(), source)
+
+
+def _syntax_tree(data: bytes):
+    from tree_sitter import Parser, QueryCursor
+
+    tree = Parser(_language()).parse(data)  # a parser per call: they are cheap (< 1 µs) and not shareable
+    captures = QueryCursor(_query(bool(_MAY_HOLD_TSTRING.search(data)))).captures(tree.root_node)
+    return tree.root_node, captures
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The rewrite
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Region:
+    """A part of the original text to replace: [start, end) in bytes. Replacements keep the line count."""
+
+    start: int
+    end: int
+    kind: str  # "string" | "alias" | "params" | "open" | "close"
+    node: object = None
+
+
+class _Rewrite:
+    def __init__(self, text: str, filename: str) -> None:
+        # Python reads a lone \r as a line break and tree-sitter does not; \n keeps every line and column
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.filename = filename
+        self.data = text.encode("utf-8", "surrogatepass")
+        self.line_starts = [0] + [m.end() for m in re.finditer(b"\n", self.data)]
+        self.built: dict[str, ast.AST] = {}  # placeholder name -> the node it stands for
+
+    # -- positions --------------------------------------------------------------------------------------
+
+    def point(self, offset: int) -> tuple[int, int]:
+        """(1-based line, byte column) of a byte offset: the positions ``ast`` uses."""
+        row = bisect.bisect_right(self.line_starts, offset) - 1
+        return row + 1, offset - self.line_starts[row]
+
+    def place(self, node: ast.AST, start: int, end: int) -> ast.AST:
+        node.lineno, node.col_offset = self.point(start)
+        node.end_lineno, node.end_col_offset = self.point(end)
+        return node
+
+    def text(self, start: int, end: int) -> str:
+        return self.data[start:end].decode("utf-8", "surrogatepass")
+
+    # -- the whole module -------------------------------------------------------------------------------
+
+    def module(self) -> ast.Module:
+        root, captures = _syntax_tree(self.data)
+        if root.has_error:
+            self.accept_errors(root)
+        regions = self.regions(captures)
+        replacements = [(region, self.replacement(region)) for region in regions]
+        rewritten, columns = self.apply(replacements)
+        module = ast.parse(rewritten, filename=self.filename)
+        if columns:
+            _move_columns(module, columns)
+        if self.built:
+            module = _Splice(self.built).run(module)
+        return module
+
+    def regions(self, captures: dict) -> list[_Region]:
+        """What to replace, outermost first; a region inside one already replaced is left to it (a string in
+        a type alias's value is parsed with the value; a string in dropped type parameters goes with them)."""
+        found: list[_Region] = []
+        for node in captures.get("params", ()):
+            found.append(self.params_region(node))
+        for node in captures.get("alias", ()):
+            found.append(_Region(node.start_byte, node.end_byte, "alias", node))
+        for comma in captures.get("comma", ()):
+            found.extend(self.except_regions(comma.parent))
+        strings = {}
+        for node in [*captures.get("string", ()), *(s.parent for s in captures.get("start", ()) if _is_template(s))]:
+            top = _outermost_string(node)
+            strings[(top.start_byte, top.end_byte)] = top
+        for top in strings.values():
+            if not self.readable_as_is(top):
+                found.append(_Region(top.start_byte, top.end_byte, "string", top))
+        # zero-width insertions sort before a region starting at the same byte, outer regions before inner
+        found.sort(key=lambda r: (r.start, r.end > r.start, -r.end))
+        kept: list[_Region] = []
+        horizon_start, horizon = -1, -1  # the last kept region that is not an insertion
+        for region in found:
+            insertion = region.end == region.start
+            if region.start < horizon and (not insertion or region.start > horizon_start):
+                continue
+            kept.append(region)
+            if not insertion:
+                horizon_start, horizon = region.start, region.end
+        return kept
+
+    def readable_as_is(self, node) -> bool:
+        """A string the running Python reads itself (the file failed for another reason) keeps its own parse."""
+        try:
+            ast.parse("(" + self.text(node.start_byte, node.end_byte) + "\n)")
+        except SyntaxError:
+            return False
+        return True
+
+    def replacement(self, region: _Region) -> bytes:
+        newlines = b"\n" * self.data.count(b"\n", region.start, region.end)
+        if region.kind == "open":
+            return b"("
+        if region.kind == "close":
+            return b")"
+        if region.kind == "params":  # def f[T](x) -> def f(x); class C[T]: -> class C():
+            return b"(" + newlines + (b"" if region.node is None else b")")
+        name = _PLACEHOLDER.format(len(self.built))
+        if region.kind == "string":
+            self.built[name] = self.joined_string(region.node)
+        else:
+            self.built[name] = self.type_alias(region.node)
+        # parentheses: a placeholder may stand for text spanning lines
+        return b"(" + name.encode() + newlines + b")"
+
+    def apply(self, replacements: list[tuple[_Region, bytes]]) -> tuple[str, dict[int, tuple[list, list]]]:
+        """The rewritten text, and per changed line the column runs that map it back to the original."""
+        parts, cursor = [], 0
+        columns: dict[int, tuple[list[int], list[int]]] = {}
+        shift_line, shift = 0, 0  # columns on ``shift_line`` after the last replacement move by ``shift``
+        for region, new in replacements:
+            parts.append(self.data[cursor:region.start])
+            parts.append(new)
+            cursor = region.end
+            start_line, start_col = self.point(region.start)
+            end_line, end_col = self.point(region.end)
+            if b"\n" in new:
+                new_end_col = len(new) - new.rindex(b"\n") - 1
+            else:
+                new_end_col = start_col + (shift if start_line == shift_line else 0) + len(new)
+            shift_line, shift = end_line, new_end_col - end_col
+            news, origs = columns.setdefault(end_line, ([0], [0]))
+            news.append(new_end_col)
+            origs.append(end_col)
+        parts.append(self.data[cursor:])
+        return b"".join(parts).decode("utf-8", "surrogatepass"), columns
+
+    # -- what the tree-sitter grammar accepted that no Python does -------------------------------------
+
+    def accept_errors(self, root) -> None:
+        """tree-sitter marks what it cannot parse and goes on; only PEP 696 defaults inside a type-parameter
+        list (a gap of tree-sitter-python 0.25) are accepted, once the parameters are checked one by one."""
+        pending, lists = [root], {}
+        while pending:
+            node = pending.pop()
+            if node.is_error or node.is_missing:
+                owner, parent = None, node.parent
+                while parent is not None:  # the outermost list: a default may hold brackets of its own
+                    if parent.type == "type_parameter":
+                        owner = parent
+                    parent = parent.parent
+                if owner is None:
+                    raise NotPython(f"not Python at line {node.start_point[0] + 1}")
+                lists[owner.start_byte] = owner
+                continue
+            pending.extend(child for child in node.children if child.has_error or child.is_missing)
+        for owner in lists.values():
+            if not _type_parameters_valid(self.text(owner.start_byte + 1, owner.end_byte - 1)):
+                raise NotPython(f"invalid type parameters at line {owner.start_point[0] + 1}")
+
+    # -- statements -------------------------------------------------------------------------------------
+
+    def params_region(self, params) -> _Region:
+        """``[T, U: int = str]`` of a def or class, up to and including the ``(`` that follows, if any (the
+        region of a class without one keeps its node: it is replaced by ``()``)."""
+        after = params.next_named_sibling
+        if after is not None and after.type in ("parameters", "argument_list"):
+            return _Region(params.start_byte, after.start_byte + 1, "params")
+        return _Region(params.start_byte, params.end_byte, "params", params)
+
+    def except_regions(self, clause) -> list[_Region]:
+        """``except A, B:`` (PEP 758): a ``(`` before the first type and a ``)`` after the last one."""
+        types = [c for c in clause.named_children if c.type not in ("block", "comment")]
+        if not types:
+            raise NotPython("except clause without a type")
+        first, last = types[0].start_byte, types[-1].end_byte
+        return [_Region(first, first, "open"), _Region(last, last, "close")]
+
+    def type_alias(self, node) -> ast.Assign:
+        """``type Name[T] = value`` as ``Name = value``: the name is bound, the parameters are dropped."""
+        left = node.child_by_field_name("left")
+        equals = next((c for c in node.children if c.type == "="), None)
+        if left is None or equals is None:
+            raise NotPython("type statement without a name or a value")
+        name = left
+        while name.type != "identifier":
+            if not name.named_children:
+                raise NotPython("type statement without a name")
+            name = name.named_children[0]
+        if name.start_byte != left.start_byte:
+            raise NotPython("type statement with a name that is not an identifier")
+        value = self.expression(equals.end_byte, node.end_byte)
+        target = self.place(ast.Name(id=self.text(name.start_byte, name.end_byte), ctx=ast.Store()),
+                            name.start_byte, name.end_byte)
+        return self.place(ast.Assign(targets=[target], value=value, type_comment=None), node.start_byte, node.end_byte)
+
+    # -- f-strings and t-strings ------------------------------------------------------------------------
+
+    def joined_string(self, node) -> ast.JoinedStr:
+        """An implicitly concatenated string with f- or t-string parts, as the ``JoinedStr`` CPython builds."""
+        pieces = [node] if node.type == "string" else [c for c in node.children if c.type == "string"]
+        parts = _Parts(self)
+        kinds = set()
+        for piece in pieces:
+            start, end = piece.children[0], piece.children[-1]
+            opening = self.text(start.start_byte, start.end_byte)
+            prefix = opening.rstrip("'\"").lower()
+            quote = opening[len(prefix):]
+            if "b" in prefix:  # next to an f- or t-string
+                raise NotPython("cannot mix bytes and nonbytes literals")
+            kinds.add("template" if "t" in prefix else "text")
+            if not ("f" in prefix or "t" in prefix):  # a plain literal: the running Python reads it
+                value = ast.literal_eval(self.text(piece.start_byte, piece.end_byte))
+                parts.literal(value, piece.start_byte, piece.end_byte, kind="u" if "u" in prefix else None)
+                continue
+            parts.fields(piece.children[1:-1], start.end_byte, end.start_byte, "r" in prefix, quote)
+        if len(kinds) > 1:  # t"" "", t"" f"": no Python concatenates those
+            raise NotPython("cannot mix t-string literals with string literals")
+        return self.place(ast.JoinedStr(values=parts.values()), node.start_byte, node.end_byte)
+
+    def formatted_value(self, field, raw: bool, quote: str) -> tuple[ast.FormattedValue, str | None]:
+        """``{expr=!r:spec}`` as a ``FormattedValue``, and the ``expr=`` text that precedes it, if any."""
+        expression = field.child_by_field_name("expression")
+        if expression is None:
+            raise NotPython("f-string: valid expression required before '}'")
+        after = [c for c in field.children[1:] if c.type in ("=", "type_conversion", "format_specifier", "}")]
+        if not after or after[-1].type != "}":
+            raise NotPython("f-string: expecting '}'")
+        begin = field.children[0].end_byte
+        value = self.expression(begin, after[0].start_byte)
+        debug = None
+        if after[0].type == "=":
+            debug = self.text(begin, after[1].start_byte)
+        conversion_node = field.child_by_field_name("type_conversion")
+        spec_node = field.child_by_field_name("format_specifier")
+        conversion = -1
+        if conversion_node is not None:
+            text = self.text(conversion_node.start_byte, conversion_node.end_byte)
+            if text not in _CONVERSIONS:
+                raise NotPython(f"f-string: invalid conversion character {text!r}")
+            conversion = _CONVERSIONS[text]
+        elif debug is not None and spec_node is None:
+            conversion = _CONVERSIONS["!r"]  # f"{x=}" shows repr(x), unless a format spec is given
+        spec = None
+        if spec_node is not None:
+            spec_parts = _Parts(self)
+            colon = spec_node.children[0]
+            spec_parts.fields(spec_node.children[1:], colon.end_byte, spec_node.end_byte, raw, quote)
+            spec = self.place(ast.JoinedStr(values=spec_parts.values()), colon.end_byte, spec_node.end_byte)
+        formatted = ast.FormattedValue(value=value, conversion=conversion, format_spec=spec)
+        return self.place(formatted, field.start_byte, field.end_byte), debug
+
+    def expression(self, start: int, end: int) -> ast.expr:
+        """The expression written at [start, end), parsed where it stands: the snippet puts its first
+        character at its own column, so only line numbers need moving afterwards."""
+        line, column = self.point(start)
+        source = self.text(start, end)
+        if column >= 1:
+            snippet, shift = "(" + " " * (column - 1) + source + "\n)", line - 1
+        else:
+            snippet, shift = "(\n" + source + "\n)", line - 2
+        module = _module_of(snippet, self.filename)
+        if len(module.body) != 1 or not isinstance(module.body[0], ast.Expr):
+            raise NotPython("not an expression")
+        value = module.body[0].value
+        if isinstance(value, ast.Tuple) and value.elts and (value.lineno, value.col_offset) == (1, 0):
+            # ``f"{a, b}"``: the tuple is unparenthesised; the parenthesis it got from the snippet is ours
+            first, last = value.elts[0], value.elts[-1]
+            value.lineno, value.col_offset = first.lineno, first.col_offset
+            value.end_lineno, value.end_col_offset = last.end_lineno, last.end_col_offset
+        if shift:
+            ast.increment_lineno(value, shift)
+        return value
+
+
+class _Parts:
+    """The values of a ``JoinedStr``: adjacent literal text merged into one ``Constant``, as CPython does."""
+
+    def __init__(self, rewrite: _Rewrite) -> None:
+        self.rewrite = rewrite
+        self.done: list[ast.expr] = []
+        self.text: list[str] = []
+        self.span: tuple[int, int] | None = None
+        self.kind: str | None = None
+
+    def literal(self, value: str, start: int, end: int, kind: str | None = None) -> None:
+        if not value:
+            return
+        if not self.text:
+            self.span, self.kind = (start, end), kind
+        self.text.append(value)
+        self.span = (self.span[0], end)
+
+    def fields(self, children, begin: int, end: int, raw: bool, quote: str) -> None:
+        """Literal text and replacement fields between ``begin`` and ``end`` (one string's body, or a spec)."""
+        cursor = begin
+        for child in children:
+            if child.type not in ("interpolation", "format_expression"):
+                continue
+            self.literal(_decode(self.rewrite.data[cursor:child.start_byte], raw, quote), cursor, child.start_byte)
+            value, debug = self.rewrite.formatted_value(child, raw, quote)
+            if debug:
+                self.literal(debug, child.start_byte, child.start_byte)
+            self.flush()
+            self.done.append(value)
+            cursor = child.end_byte
+        self.literal(_decode(self.rewrite.data[cursor:end], raw, quote), cursor, end)
+
+    def flush(self) -> None:
+        if self.text:
+            constant = ast.Constant(value="".join(self.text), kind=self.kind)
+            self.done.append(self.rewrite.place(constant, *self.span))
+            self.text, self.span, self.kind = [], None, None
+
+    def values(self) -> list[ast.expr]:
+        self.flush()
+        return self.done
+
+
+def _decode(raw: bytes, is_raw: bool, quote: str) -> str:
+    """The value of an f-string's literal text (escapes, ``{{``): read by the running Python in an f-string
+    of its own. The space keeps a trailing backslash or quote from touching the closing quote."""
+    if not raw:
+        return ""
+    text = raw.decode("utf-8", "surrogatepass")
+    if "\\" not in text and "{" not in text and "}" not in text:
+        return text
+    tree = ast.parse(("rf" if is_raw else "f") + quote + text + " " + quote, mode="eval")
+    return "".join(part.value for part in tree.body.values)[:-1]
+
+
+def _is_template(start) -> bool:
+    """True for the ``string_start`` of a t-string (``t'``, ``Tr"``, ``rt'''`` …)."""
+    return "t" in start.text.decode("ascii", "replace").rstrip("'\"").lower()
+
+
+def _outermost_string(node):
+    """The whole string literal a string belongs to: a concatenation, or the f-string it is nested in."""
+    top, parent = node, node.parent
+    while parent is not None:
+        if parent.type in ("string", "concatenated_string"):
+            top = parent
+        parent = parent.parent
+    return top
+
+
+def _type_parameters_valid(text: str) -> bool:
+    """``T: int = str, *Ts = *tuple[int], **P = [int]`` (PEP 695 and 696), checked one parameter at a time
+    with the running Python's parser; a list the tokenizer cannot read is given the benefit of the doubt."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO("[" + text + "]").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return True
+    params: list[list[str]] = [[]]
+    depth = 0
+    for token in tokens:
+        if token.type in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER):
+            continue
+        if token.string in "([{" and token.type == tokenize.OP:
+            depth += 1
+            if depth == 1:
+                continue
+        elif token.string in ")]}" and token.type == tokenize.OP:
+            depth -= 1
+            if depth == 0:
+                continue
+        if depth == 1 and token.string == ",":
+            params.append([])
+            continue
+        params[-1].append(token.string)
+    if params and not params[-1] and len(params) > 1:
+        params.pop()  # a trailing comma
+    for words in params:
+        star = words[0] if words and words[0] in ("*", "**") else ""
+        words = words[1:] if star else words
+        try:
+            body = ast.parse(" ".join(words)).body
+        except SyntaxError:
+            return False
+        if len(body) != 1:
+            return False
+        statement = body[0]
+        if isinstance(statement, ast.Expr):
+            ok = isinstance(statement.value, ast.Name)
+        elif isinstance(statement, ast.AnnAssign):  # T: bound = default (no bound on *Ts or **P)
+            ok = not star and isinstance(statement.target, ast.Name) and bool(statement.simple)
+        elif isinstance(statement, ast.Assign):  # T = default, *Ts = *default, **P = default
+            ok = len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Back to the original text
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _move_columns(module: ast.Module, columns: dict[int, tuple[list[int], list[int]]]) -> None:
+    """Columns on the lines a replacement changed, from the rewritten text to the original one."""
+
+    def original(line: int, column: int) -> int:
+        news, origs = columns[line]
+        run = bisect.bisect_right(news, column) - 1
+        return origs[run] + column - news[run]
+
+    for node in ast.walk(module):
+        line = getattr(node, "lineno", None)
+        if line in columns:
+            node.col_offset = original(line, node.col_offset)
+        end_line = getattr(node, "end_lineno", None)
+        if end_line in columns and node.end_col_offset is not None:
+            node.end_col_offset = original(end_line, node.end_col_offset)
+
+
+class _Splice(ast.NodeTransformer):
+    """Puts the built nodes where their placeholders are. A placeholder that is not read as a value (a
+    string as an assignment target, a pattern) means the original was not valid Python."""
+
+    def __init__(self, built: dict[str, ast.AST]) -> None:
+        self.built = built
+
+    def run(self, module: ast.Module) -> ast.Module:
+        module = self.visit(module)
+        if self.built:
+            raise NotPython("a string or type statement in a place no Python accepts one")
+        return module
+
+    def visit_Expr(self, node: ast.Expr) -> ast.AST:
+        value = node.value
+        if isinstance(value, ast.Name) and isinstance(self.built.get(value.id), ast.stmt):
+            return self.built.pop(value.id)
+        return self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        built = self.built.get(node.id)
+        if built is None:
+            return node
+        if isinstance(built, ast.stmt) or not isinstance(node.ctx, ast.Load):
+            raise NotPython("a string or type statement in a place no Python accepts one")
+        return self.built.pop(node.id)
