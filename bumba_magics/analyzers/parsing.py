@@ -42,6 +42,7 @@ import bisect
 import io
 import logging
 import re
+import sys
 import tokenize
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,6 +69,8 @@ _QUERY = """
 _MAY_HOLD_TSTRING = re.compile(rb"(?<![\w])(?:[tT][rR]?|[rR][tT])['\"]")
 
 _CONVERSIONS = {"!s": ord("s"), "!r": ord("r"), "!a": ord("a")}
+# ``u"a" f"{x}" "b"``: 3.11 marks both constants u, 3.12 only the one from the u-string; built trees follow suit
+_KIND_FROM_FIRST_PIECE = sys.version_info < (3, 12)
 
 
 class NotPython(Exception):
@@ -279,31 +282,34 @@ class _Rewrite:
     # -- what the tree-sitter grammar accepted that no Python does -------------------------------------
 
     def accept_errors(self, root) -> None:
-        """tree-sitter marks what it cannot parse and goes on; only PEP 696 defaults inside a type-parameter
-        list (a gap of tree-sitter-python 0.25) are accepted, once the parameters are checked one by one."""
-        pending, lists = [root], {}
+        """tree-sitter marks what it cannot parse and goes on; only errors inside brackets tree-sitter reads as
+        type parameters are accepted: that is where it puts PEP 696 defaults (a gap of tree-sitter-python
+        0.25). A type-parameter list is checked one parameter at a time before it is dropped, and any other
+        bracket is left in the text the running Python parses."""
+        pending = [root]
         while pending:
             node = pending.pop()
             if node.is_error or node.is_missing:
                 owner, parent = None, node.parent
-                while parent is not None:  # the outermost list: a default may hold brackets of its own
+                while parent is not None:
                     if parent.type == "type_parameter":
                         owner = parent
                     parent = parent.parent
                 if owner is None:
                     raise NotPython(f"not Python at line {node.start_point[0] + 1}")
-                lists[owner.start_byte] = owner
                 continue
             pending.extend(child for child in node.children if child.has_error or child.is_missing)
-        for owner in lists.values():
-            if not _type_parameters_valid(self.text(owner.start_byte + 1, owner.end_byte - 1)):
-                raise NotPython(f"invalid type parameters at line {owner.start_point[0] + 1}")
+
+    def check_type_parameters(self, params) -> None:
+        if not _type_parameters_valid(self.text(params.start_byte + 1, params.end_byte - 1)):
+            raise NotPython(f"invalid type parameters at line {params.start_point[0] + 1}")
 
     # -- statements -------------------------------------------------------------------------------------
 
     def params_region(self, params) -> _Region:
         """``[T, U: int = str]`` of a def or class, up to and including the ``(`` that follows, if any (the
         region of a class without one keeps its node: it is replaced by ``()``)."""
+        self.check_type_parameters(params)
         after = params.next_named_sibling
         if after is not None and after.type in ("parameters", "argument_list"):
             return _Region(params.start_byte, after.start_byte + 1, "params")
@@ -330,6 +336,9 @@ class _Rewrite:
             name = name.named_children[0]
         if name.start_byte != left.start_byte:
             raise NotPython("type statement with a name that is not an identifier")
+        params = name.next_named_sibling
+        if params is not None and params.type == "type_parameter":
+            self.check_type_parameters(params)
         value = self.expression(equals.end_byte, node.end_byte)
         target = self.place(ast.Name(id=self.text(name.start_byte, name.end_byte), ctx=ast.Store()),
                             name.start_byte, name.end_byte)
@@ -341,6 +350,9 @@ class _Rewrite:
         """An implicitly concatenated string with f- or t-string parts, as the ``JoinedStr`` CPython builds."""
         pieces = [node] if node.type == "string" else [c for c in node.children if c.type == "string"]
         parts = _Parts(self)
+        if _KIND_FROM_FIRST_PIECE:
+            first = pieces[0].children[0]
+            parts.every_kind = "u" if "u" in self.text(first.start_byte, first.end_byte).lower() else None
         kinds = set()
         for piece in pieces:
             start, end = piece.children[0], piece.children[-1]
@@ -367,6 +379,10 @@ class _Rewrite:
         after = [c for c in field.children[1:] if c.type in ("=", "type_conversion", "format_specifier", "}")]
         if not after or after[-1].type != "}":
             raise NotPython("f-string: expecting '}'")
+        if expression.type == "lambda":  # Python reads the lambda's ':' as the start of a format spec
+            raise NotPython("f-string: lambda expressions are not allowed without parentheses")
+        if expression.type == "named_expression":
+            return self.walrus_lookalike(field, expression), None
         begin = field.children[0].end_byte
         value = self.expression(begin, after[0].start_byte)
         debug = None
@@ -390,6 +406,21 @@ class _Rewrite:
             spec = self.place(ast.JoinedStr(values=spec_parts.values()), colon.end_byte, spec_node.end_byte)
         formatted = ast.FormattedValue(value=value, conversion=conversion, format_spec=spec)
         return self.place(formatted, field.start_byte, field.end_byte), debug
+
+    def walrus_lookalike(self, field, named) -> ast.FormattedValue:
+        """``{width:=10}`` is ``width`` formatted with the spec ``=10`` (sign-aware padding), not an
+        assignment: Python reads the ':' as the start of the spec, tree-sitter reads ``:=``."""
+        name = named.child_by_field_name("name")
+        if name is None:
+            raise NotPython("f-string: expecting '}'")
+        spec_start, spec_end = name.end_byte + 1, field.children[-1].start_byte
+        spec_text = self.text(spec_start, spec_end)
+        if "{" in spec_text or "\\" in spec_text:
+            raise NotPython("f-string: a format spec this rewrite does not read")
+        spec = ast.JoinedStr(values=[self.place(ast.Constant(value=spec_text), spec_start, spec_end)])
+        value = self.expression(name.start_byte, name.end_byte)
+        formatted = ast.FormattedValue(value=value, conversion=-1, format_spec=self.place(spec, spec_start, spec_end))
+        return self.place(formatted, field.start_byte, field.end_byte)
 
     def expression(self, start: int, end: int) -> ast.expr:
         """The expression written at [start, end), parsed where it stands: the snippet puts its first
@@ -423,6 +454,7 @@ class _Parts:
         self.text: list[str] = []
         self.span: tuple[int, int] | None = None
         self.kind: str | None = None
+        self.every_kind: str | None = None  # what Python 3.11 gives every part: the first piece's kind
 
     def literal(self, value: str, start: int, end: int, kind: str | None = None) -> None:
         if not value:
@@ -449,7 +481,8 @@ class _Parts:
 
     def flush(self) -> None:
         if self.text:
-            constant = ast.Constant(value="".join(self.text), kind=self.kind)
+            kind = self.every_kind if _KIND_FROM_FIRST_PIECE else self.kind
+            constant = ast.Constant(value="".join(self.text), kind=kind)
             self.done.append(self.rewrite.place(constant, *self.span))
             self.text, self.span, self.kind = [], None, None
 
