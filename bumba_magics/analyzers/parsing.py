@@ -52,8 +52,9 @@ log = logging.getLogger(__name__)
 # Bump when the same text parses to a different tree (or parses where it did not): cached findings depend on it.
 PARSER_VERSION = "2"
 
-# A name no one writes; it stands in the rewritten text where a built node goes.
-_PLACEHOLDER = "_bumba_newer_syntax_{}"
+# The name that stands in the rewritten text where a built node goes: short, so it fits in the text it
+# replaces, and recognised by its position as well, so a user's own ``_0`` elsewhere is left alone.
+_PLACEHOLDER = "_{}"
 
 # What the rewrite looks for, in one query: one walk of the tree in C, however many kinds of construct.
 _QUERY = """
@@ -66,7 +67,7 @@ _QUERY = """
 """
 # t-strings are rare, and matching every string's start to find them costs a third of the query: only ask
 # when the text holds something that could start one (t'…', T"…", rt'…', tR"…" …)
-_MAY_HOLD_TSTRING = re.compile(rb"(?<![\w])(?:[tT][rR]?|[rR][tT])['\"]")
+_MAY_HOLD_TSTRING = re.compile(rb"\b(?:[tT][rR]?|[rR][tT])['\"]")
 
 _CONVERSIONS = {"!s": ord("s"), "!r": ord("r"), "!a": ord("a")}
 # ``u"a" f"{x}" "b"``: 3.11 marks both constants u, 3.12 only the one from the u-string; built trees follow suit
@@ -170,7 +171,9 @@ class _Rewrite:
         self.filename = filename
         self.data = text.encode("utf-8", "surrogatepass")
         self.line_starts = [0] + [m.end() for m in re.finditer(b"\n", self.data)]
-        self.built: dict[str, ast.AST] = {}  # placeholder name -> the node it stands for
+        # placeholder name -> (the node it stands for, line and column of the name in the rewritten text)
+        self.built: dict[str, tuple[ast.AST, int, int]] = {}
+        self.tuples: set[tuple[int, int]] = set()  # where a ``(`` was put before an except clause's types
 
     # -- positions --------------------------------------------------------------------------------------
 
@@ -193,14 +196,11 @@ class _Rewrite:
         root, captures = _syntax_tree(self.data)
         if root.has_error:
             self.accept_errors(root)
-        regions = self.regions(captures)
-        replacements = [(region, self.replacement(region)) for region in regions]
-        rewritten, columns = self.apply(replacements)
+        rewritten, columns = self.apply(self.regions(captures))
         module = ast.parse(rewritten, filename=self.filename)
+        built = self.splice(module) if self.built or self.tuples else set()
         if columns:
-            _move_columns(module, columns)
-        if self.built:
-            module = _Splice(self.built).run(module)
+            _move_columns(module, columns, built)
         return module
 
     def regions(self, captures: dict) -> list[_Region]:
@@ -211,8 +211,9 @@ class _Rewrite:
             found.append(self.params_region(node))
         for node in captures.get("alias", ()):
             found.append(_Region(node.start_byte, node.end_byte, "alias", node))
-        for comma in captures.get("comma", ()):
-            found.extend(self.except_regions(comma.parent))
+        clauses = {comma.parent.start_byte: comma.parent for comma in captures.get("comma", ())}  # one per clause
+        for clause in clauses.values():
+            found.extend(self.except_regions(clause))
         strings = {}
         for node in [*captures.get("string", ()), *(s.parent for s in captures.get("start", ()) if _is_template(s))]:
             top = _outermost_string(node)
@@ -241,43 +242,99 @@ class _Rewrite:
             return False
         return True
 
-    def replacement(self, region: _Region) -> bytes:
-        newlines = b"\n" * self.data.count(b"\n", region.start, region.end)
-        if region.kind == "open":
+    def replacement(self, region: _Region, line: int, column: int) -> bytes:
+        """The text for ``region``, as wide as the original on every line where that can be done (then no
+        column moves); ``line`` and ``column`` are where it starts in the rewritten text."""
+        original = self.data[region.start:region.end]
+        if region.kind == "open":  # ``except A, B:``: the space before A becomes the parenthesis, or one is added
+            self.tuples.add((line, column))
             return b"("
         if region.kind == "close":
             return b")"
-        if region.kind == "params":  # def f[T](x) -> def f(x); class C[T]: -> class C():
-            return b"(" + newlines + (b"" if region.node is None else b")")
+        if region.kind == "params":  # def f[T](x) -> def f(   x); class C[T]: -> class C( ):
+            blank = bytearray(re.sub(rb"[^\n]", b" ", original))
+            blank[0:1] = b"("
+            if region.node is not None:
+                blank[-1:] = b")"
+            return bytes(blank)
         name = _PLACEHOLDER.format(len(self.built))
-        if region.kind == "string":
-            self.built[name] = self.joined_string(region.node)
-        else:
-            self.built[name] = self.type_alias(region.node)
-        # parentheses: a placeholder may stand for text spanning lines
-        return b"(" + name.encode() + newlines + b")"
+        node = self.joined_string(region.node) if region.kind == "string" else self.type_alias(region.node)
+        self.built[name] = (node, line, column + 1)
+        # in parentheses, a placeholder may span the lines the original did; the ``)`` ends where it ended
+        lines = original.split(b"\n")
+        opening = b"(" + name.encode()
+        if len(lines) > 1:
+            return opening + b"\n" * (len(lines) - 1) + b" " * (len(lines[-1]) - 1) + b")"
+        return opening + b" " * max(0, len(original) - len(opening) - 1) + b")"
 
-    def apply(self, replacements: list[tuple[_Region, bytes]]) -> tuple[str, dict[int, tuple[list, list]]]:
-        """The rewritten text, and per changed line the column runs that map it back to the original."""
+    def apply(self, regions: list[_Region]) -> tuple[str, dict[int, tuple[list[int], list[int]]]]:
+        """The rewritten text, and for each line whose columns moved, the runs that map them back."""
         parts, cursor = [], 0
         columns: dict[int, tuple[list[int], list[int]]] = {}
-        shift_line, shift = 0, 0  # columns on ``shift_line`` after the last replacement move by ``shift``
-        for region, new in replacements:
+        shift_line, shift = 0, 0  # columns on ``shift_line`` after the last replacement moved by ``shift``
+        for region in regions:
+            start_line, start_col = self.point(region.start)
+            end_line, end_col = self.point(region.end)
+            new_start_col = start_col + (shift if start_line == shift_line else 0)
+            new = self.replacement(region, start_line, new_start_col)
             parts.append(self.data[cursor:region.start])
             parts.append(new)
             cursor = region.end
-            start_line, start_col = self.point(region.start)
-            end_line, end_col = self.point(region.end)
             if b"\n" in new:
                 new_end_col = len(new) - new.rindex(b"\n") - 1
             else:
-                new_end_col = start_col + (shift if start_line == shift_line else 0) + len(new)
+                new_end_col = new_start_col + len(new)
             shift_line, shift = end_line, new_end_col - end_col
             news, origs = columns.setdefault(end_line, ([0], [0]))
             news.append(new_end_col)
             origs.append(end_col)
         parts.append(self.data[cursor:])
-        return b"".join(parts).decode("utf-8", "surrogatepass"), columns
+        moved = {line: runs for line, runs in columns.items() if runs[0] != runs[1]}
+        return b"".join(parts).decode("utf-8", "surrogatepass"), moved
+
+    def splice(self, module: ast.Module) -> set[int]:
+        """Put the built nodes where their placeholders are (and give an except clause's tuple the span of
+        its types); returns the ids of the built nodes, whose positions are already the original ones.
+
+        A placeholder not read as a value (a string as an assignment target, a pattern) means the original
+        was not valid Python."""
+        lines = sorted({line for _, line, _ in self.built.values()} | {line for line, _ in self.tuples})
+        done: set[int] = set()
+        for parent, field, index, node in _walk_lines(module, lines):
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Name):
+                built = self._take(node.value, ast.stmt)
+            elif isinstance(node, ast.Name):
+                built = self._take(node, ast.expr)
+                if built is not None and not isinstance(node.ctx, ast.Load):
+                    raise NotPython("a string in a place no Python accepts one")
+            else:
+                if isinstance(node, ast.Tuple) and node.elts and (node.lineno, node.col_offset) in self.tuples:
+                    first, last = node.elts[0], node.elts[-1]
+                    node.lineno, node.col_offset = first.lineno, first.col_offset
+                    node.end_lineno, node.end_col_offset = last.end_lineno, last.end_col_offset
+                continue
+            if built is None:
+                continue
+            if index is None:
+                setattr(parent, field, built)
+            else:
+                getattr(parent, field)[index] = built
+            done.update(id(n) for n in ast.walk(built))
+        if self.built:
+            raise NotPython("a string or type statement in a place no Python accepts one")
+        return done
+
+    def _take(self, name: ast.Name, kind: type) -> ast.AST | None:
+        """The built node ``name`` stands for, if it is a placeholder where the rewrite put it."""
+        entry = self.built.get(name.id)
+        if entry is None or (name.lineno, name.col_offset) != entry[1:]:
+            return None
+        if not isinstance(entry[0], kind):
+            if kind is ast.stmt:
+                return None  # an expression placeholder alone on its line: the Name itself comes next
+            raise NotPython("a type statement in a place no Python accepts one")
+        del self.built[name.id]
+        return entry[0]
 
     # -- what the tree-sitter grammar accepted that no Python does -------------------------------------
 
@@ -321,7 +378,10 @@ class _Rewrite:
         if not types:
             raise NotPython("except clause without a type")
         first, last = types[0].start_byte, types[-1].end_byte
-        return [_Region(first, first, "open"), _Region(last, last, "close")]
+        # ``except A, B:`` has a space before A: it becomes the ``(``; ``except A, B :`` one after B
+        before = first - 1 if self.data[first - 1:first] in (b" ", b"\t") else first
+        after = last + 1 if self.data[last:last + 1] in (b" ", b"\t") else last
+        return [_Region(before, first, "open"), _Region(last, after, "close")]
 
     def type_alias(self, node) -> ast.Assign:
         """``type Name[T] = value`` as ``Name = value``: the name is bound, the parameters are dropped."""
@@ -572,15 +632,18 @@ def _type_parameters_valid(text: str) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _move_columns(module: ast.Module, columns: dict[int, tuple[list[int], list[int]]]) -> None:
-    """Columns on the lines a replacement changed, from the rewritten text to the original one."""
+def _move_columns(module: ast.Module, columns: dict[int, tuple[list[int], list[int]]], skip: set[int]) -> None:
+    """Columns on the lines a replacement changed, from the rewritten text to the original one (the nodes
+    in ``skip`` were built with the original positions)."""
 
     def original(line: int, column: int) -> int:
         news, origs = columns[line]
         run = bisect.bisect_right(news, column) - 1
         return origs[run] + column - news[run]
 
-    for node in ast.walk(module):
+    for _, _, _, node in _walk_lines(module, sorted(columns)):
+        if id(node) in skip:
+            continue
         line = getattr(node, "lineno", None)
         if line in columns:
             node.col_offset = original(line, node.col_offset)
@@ -589,29 +652,30 @@ def _move_columns(module: ast.Module, columns: dict[int, tuple[list[int], list[i
             node.end_col_offset = original(end_line, node.end_col_offset)
 
 
-class _Splice(ast.NodeTransformer):
-    """Puts the built nodes where their placeholders are. A placeholder that is not read as a value (a
-    string as an assignment target, a pattern) means the original was not valid Python."""
+def _walk_lines(root: ast.AST, lines: list[int]):
+    """(parent, field, index in the field or None, node) for the nodes that may lie on one of ``lines``
+    (sorted): the subtrees whose lines hold none of them are not entered, so a large module costs little."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, ast.AST) and _may_hold(item, lines):
+                        yield node, field, index, item
+                        pending.append(item)
+            elif isinstance(value, ast.AST) and _may_hold(value, lines):
+                yield node, field, None, value
+                pending.append(value)
 
-    def __init__(self, built: dict[str, ast.AST]) -> None:
-        self.built = built
 
-    def run(self, module: ast.Module) -> ast.Module:
-        module = self.visit(module)
-        if self.built:
-            raise NotPython("a string or type statement in a place no Python accepts one")
-        return module
-
-    def visit_Expr(self, node: ast.Expr) -> ast.AST:
-        value = node.value
-        if isinstance(value, ast.Name) and isinstance(self.built.get(value.id), ast.stmt):
-            return self.built.pop(value.id)
-        return self.generic_visit(node)
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:
-        built = self.built.get(node.id)
-        if built is None:
-            return node
-        if isinstance(built, ast.stmt) or not isinstance(node.ctx, ast.Load):
-            raise NotPython("a string or type statement in a place no Python accepts one")
-        return self.built.pop(node.id)
+def _may_hold(node: ast.AST, lines: list[int]) -> bool:
+    first = getattr(node, "lineno", None)
+    if first is None:  # arguments, comprehension, match_case …: no position of their own
+        return True
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:  # the decorators stand above the def or class line
+        first = min(first, decorators[0].lineno)
+    index = bisect.bisect_left(lines, first)
+    return index < len(lines) and lines[index] <= (node.end_lineno or first)

@@ -202,7 +202,8 @@ def test_type_parameter_defaults():
 
 @needs_old_python
 def test_except_without_parentheses_is_a_tuple():
-    code = "try:\n    pass\nexcept ValueError, KeyError: eval(x)\ntry:\n    pass\nexcept* OSError, (TypeError): pass\n"
+    code = ("try:\n    pass\nexcept ValueError, KeyError: eval(x)\ntry:\n    pass\nexcept* OSError, (TypeError): pass\n"
+            "try:\n    pass\nexcept A, B.C, D :\n    pass\n")
     module = tree(code)
     handler = module.body[0].handlers[0]
     assert [e.id for e in handler.type.elts] == ["ValueError", "KeyError"]
@@ -210,7 +211,10 @@ def test_except_without_parentheses_is_a_tuple():
     call = handler.body[0].value
     assert (call.lineno, call.col_offset) == position_of(code, "eval(x)")
     assert ast.dump(module) == ast.dump(ast.parse(code.replace("ValueError, KeyError", "(ValueError, KeyError)")
-                                                       .replace("OSError, (TypeError)", "(OSError, (TypeError))")))
+                                                       .replace("OSError, (TypeError)", "(OSError, (TypeError))")
+                                                       .replace("A, B.C, D", "(A, B.C, D)")))
+    three = module.body[2].handlers[0].type
+    assert (three.lineno, three.col_offset, three.end_col_offset) == (position_of(code, "A, B.C, D") + (16,))
 
 
 @needs_old_python
