@@ -7,6 +7,7 @@ rewrite keeps it, so positions are compared too); invalid code raises the runnin
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 import textwrap
 
@@ -261,3 +262,24 @@ def test_null_bytes_are_a_value_error_like_ast_parse():
         ast.parse("x = 1\0")
     with pytest.raises(type(expected.value)):
         parse_module("x = 1\0")
+
+
+def test_without_the_newer_grammar_newer_code_is_reported_as_before(tmp_path):
+    """A platform without tree-sitter's wheels: the running Python's own error, and one warning."""
+    program = textwrap.dedent('''
+        import logging, sys
+        sys.modules["tree_sitter"] = None  # import tree_sitter now raises ImportError
+        logging.basicConfig(level=logging.WARNING, format="%(message)s")
+        from bumba_magics.analyzers.parsing import parse_module
+        for _ in range(2):
+            try:
+                parse_module("type UserId = int\\n")
+            except SyntaxError as error:
+                print("SyntaxError", error.msg, error.lineno)
+    ''')
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, timeout=60)
+    if sys.version_info < (3, 12):
+        assert out.stdout.splitlines() == ["SyntaxError invalid syntax 1"] * 2
+        assert out.stderr.count("reported as not parsing") == 1, out.stderr
+    else:
+        assert out.stdout == ""
