@@ -27,6 +27,7 @@ CORPUS = Path(__file__).parent / "data" / "newer_syntax"
 # (file, rule, the text the finding points at): line and column are looked up in the file itself
 EXPECTED = [
     ("orders_pep701.py", "BMB101", 'f"SELECT * FROM orders WHERE id = {request.args["id"]}"'),
+    ("orders_pep701.py", "BMB109", 'eval(request.args.get("filter", "None"))'),  # inside a replacement field
     ("exports_pep695.py", "BMB107", 'subprocess.run(f"tar czf {target} /srv/data", shell=True)'),
     ("envelopes_pep696.py", "BMB106", "pickle.loads(envelope.payload)"),
     ("cleanup_pep758.py", "BMB107", 'os.system(f"rm -rf {path}")'),
@@ -83,7 +84,7 @@ def test_the_corpus_is_newer_than_the_python_running_the_tests():
     assert all(rejected_by_this_python(CORPUS / name) for name in BROKEN)
 
 
-@pytest.mark.parametrize("name, rule, text", EXPECTED, ids=[e[0] for e in EXPECTED])
+@pytest.mark.parametrize("name, rule, text", EXPECTED, ids=[f"{e[0]}-{e[1]}" for e in EXPECTED])
 def test_cli_scan_finds_what_newer_code_does_at_the_place_it_is_written(cli_findings, name, rule, text):
     line, column = position(CORPUS / name, text)
     assert (rule, name, None, line, column) in {where(f) for f in cli_findings}

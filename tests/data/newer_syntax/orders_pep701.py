@@ -14,6 +14,7 @@ def orders():
     cursor = db.cursor()
     label = f"{request.args.get("label", "all")!r}"
     cursor.execute(f"SELECT * FROM orders WHERE id = {request.args["id"]}")
+    app.logger.debug(f"filter {eval(request.args.get("filter", "None"))!r}")
     rows = cursor.fetchall()
     summary = f"{
         len(rows)  # how many matched
