@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .analyzers.base import RULES, Rule, collect_aliases, qualified_name
+from .analyzers.parsing import parse_module
 from .arguments import add_review_options
 from .findings import Category, Finding, Location, Severity
 
@@ -493,7 +494,7 @@ def build(target: str | None) -> tuple[Path, list[Module], list[str]]:
             skipped += 1
             continue
         try:
-            tree = ast.parse(source.text, filename=source.path)
+            tree = parse_module(source.text, filename=source.path)
         except (SyntaxError, ValueError) as error:
             notes.append(f"{source.path}: not documented, it does not parse ({error})")
             continue

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .analyzers.base import RULES, Rule, collect_aliases
+from .analyzers.parsing import parse_module
 from .arguments import add_review_options
 from .findings import Category, Finding, Location, Severity
 
@@ -304,7 +305,7 @@ def _detect_entry(project: Project) -> None:
         if "tests" in relative.parts or path.name.startswith("test_"):
             continue
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+            tree = parse_module(path.read_text(encoding="utf-8", errors="replace"))
         except (SyntaxError, ValueError):
             continue
         aliases = collect_aliases(tree)

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from ..context.source import Context, Source
 from ..findings import Category, Finding, Fix, Severity
+from .parsing import parse_module
 
 
 @dataclass(frozen=True)
@@ -321,8 +322,8 @@ def parse_python(source: Source) -> ast.Module | SyntaxError:
     cached = source.__dict__.get("_parsed")
     if cached is not None:
         return cached
-    try:
-        parsed: ast.Module | SyntaxError = ast.parse(source.text, filename=source.path)
+    try:  # code newer than the running Python parses too (parsing.py); a SyntaxError is invalid everywhere
+        parsed: ast.Module | SyntaxError = parse_module(source.text, filename=source.path)
     except SyntaxError as error:
         parsed = error
     except ValueError as error:  # null bytes

@@ -21,6 +21,7 @@ from ..context.notebook import read_notebook
 from ..context.source import Cell, Context, Source
 from ..findings import Category, Finding, Severity
 from .base import RULES, Analyzer, AnalyzerConfig, Rule, make_finding, register_analyzer
+from .parsing import parse_module
 
 GROUP = "hygiene"
 PAPERMILL = "https://papermill.readthedocs.io/en/latest/usage-execute.html"
@@ -367,7 +368,7 @@ class _NameEvents(ast.NodeVisitor):
     def _timed_statement(self, statement: str, call: ast.Call) -> None:
         """``%time frame = load()`` runs its statement in the user namespace: it binds ``frame``."""
         try:
-            tree = ast.parse(statement)
+            tree = parse_module(statement)
         except SyntaxError:
             return
         start = len(self.names.events)
@@ -403,7 +404,7 @@ def cell_names(source: Source) -> list[tuple[Cell, int, CellNames]]:
         text = "\n".join(source.lines[span[0] - 1 : span[1]]) + "\n"
         visitor = _NameEvents()
         try:
-            visitor.visit(ast.parse(text))
+            visitor.visit(parse_module(text))
         except (SyntaxError, ValueError):
             visitor.names.bound.update(re.findall(r"[A-Za-z_]\w*", text))
             visitor.names.events.extend(sorted(visitor.names.bound))

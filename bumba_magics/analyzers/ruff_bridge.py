@@ -366,6 +366,13 @@ def target_version(config: AnalyzerConfig) -> str:
 
     The kernel that runs the notebook is the interpreter the reviewed code runs on, and some rules depend
     on it (PERF203, try/except in a loop, only costs anything before 3.11's zero-cost exceptions).
+
+    Code newer than the target loses nothing: ruff parses every version's syntax whatever the target and
+    runs all its rules on it; it adds an ``invalid-syntax`` diagnostic per construct the target lacks
+    ("Cannot use `type` alias statement on Python 3.11"), which ``finding_from`` drops like every ruff
+    syntax error (whether code parses is the engine's BMB901, from our own parse). A newer target, say the
+    newest ruff knows, would not add findings but would let ``improve --apply`` write fixes in syntax the
+    running Python cannot run (UP040 turns ``X: TypeAlias = int`` into ``type X = int`` from py312 on).
     """
     return config.extra.get("ruff_target_version") or f"py3{sys.version_info.minor}"
 

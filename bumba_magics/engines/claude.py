@@ -687,9 +687,11 @@ def installed_packages(topic: str, code: str = "", namespace: dict | None = None
     import ast
     from importlib import metadata
 
+    from ..analyzers.parsing import parse_module
+
     names = {word.lower() for word in re.findall(r"[A-Za-z][A-Za-z0-9_.-]+", topic)}
     try:
-        for node in ast.walk(ast.parse(code)):
+        for node in ast.walk(parse_module(code)):
             if isinstance(node, ast.Import):
                 names |= {alias.name.split(".")[0].lower() for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module:

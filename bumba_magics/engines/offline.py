@@ -8,7 +8,6 @@ only analyzes that file.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib
 import logging
@@ -27,6 +26,7 @@ from ..analyzers.base import (
     parse_python,
     register_analyzer,
 )
+from ..analyzers.parsing import PARSER_VERSION, parse_module
 from ..context.source import Context, Source
 from ..findings import Category, Finding, Severity
 from ..store import Store
@@ -116,7 +116,7 @@ def isolate_syntax_errors(source: Source) -> tuple[Source, list[Finding]]:
     for cell, (first, last) in sorted(_cell_ranges(source).items()):
         chunk = "".join(lines[first - 1:last])
         try:
-            ast.parse(chunk)
+            parse_module(chunk)
         except (SyntaxError, ValueError) as error:
             lineno = getattr(error, "lineno", None)
             findings.append(_syntax_finding(source, error, first + lineno - 1 if lineno else first))
@@ -143,7 +143,8 @@ def _settings_digest(config: AnalyzerConfig) -> str:
 
 
 def _cache_key(analyzer: Analyzer, config_digest: str, source: Source) -> str:
-    return f"{analyzer.name}:{analyzer.version}:{config_digest}:{source.digest}"
+    # the parser is part of what a finding depends on: code it newly reads must not keep a cached BMB901
+    return f"{analyzer.name}:{analyzer.version}:p{PARSER_VERSION}:{config_digest}:{source.digest}"
 
 
 def run_offline(

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..analyzers.parsing import parse_module
 from ..findings import Finding, Severity, assign_fingerprints
 
 if TYPE_CHECKING:
@@ -471,7 +472,7 @@ def write_inline_ignore(path: Path, line: int, rule: str) -> Path:
     lines[line - 1] = content + ending
     new_text = "".join(lines)
     try:
-        same = ast.dump(ast.parse(text)) == ast.dump(ast.parse(new_text))
+        same = ast.dump(parse_module(text)) == ast.dump(parse_module(new_text))
     except SyntaxError:
         same = False
     if not same:

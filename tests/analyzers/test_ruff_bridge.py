@@ -313,6 +313,26 @@ def test_syntax_errors_are_left_to_the_engine(tmp_path: Path) -> None:
     assert findings == []
 
 
+def test_code_newer_than_the_target_version_keeps_its_findings(tmp_path: Path) -> None:
+    """Ruff's target is the running Python (3.11 here): 3.12-3.14 syntax is still linted, and ruff's
+    "Cannot use ... on Python 3.11" diagnostics are not findings (they are syntax errors, the engine's)."""
+    code = """
+    import subprocess
+
+    type Command = list[str]
+
+
+    def run[T](user: dict[str, T]) -> None:
+        try:
+            subprocess.call(f"echo {user["name"]}", shell=True)
+        except ValueError, KeyError:
+            eval(t"{user["expr"]}")
+    """
+    findings = scan(code, tmp_path)
+    assert {(f.rule, f.location.line) for f in findings} >= {("S602", 8), ("S307", 10)}
+    assert all(re.fullmatch(r"[A-Z]+[0-9]+", f.rule) for f in findings), [f.rule for f in findings]
+
+
 def test_unknown_selection_raises_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RuffError, match="ruff failed"):
         run_ruff([str(tmp_path)], config(extra={"ruff_select": ["NOTARULE9"]}))

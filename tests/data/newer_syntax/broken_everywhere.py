@@ -1,0 +1,5 @@
+"""Invalid for every Python: a parameter list that never closes."""
+
+
+def total(items:
+    return sum(items)
