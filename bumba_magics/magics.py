@@ -18,7 +18,7 @@ from .arguments import UsageError as ArgumentsError
 from .commands import CommandUnavailable, UnknownCommand
 from .findings import Severity
 from .meta import agents_view, explain_view, help_view, history_view
-from .review import AgentFailed, GateFailed, ReviewError, review
+from .review import AgentFailed, GateFailed, ReviewError, ReviewIncomplete, review
 from .settings import SettingsError
 from .store import Store, StoreError
 from .views.export import write_report
@@ -188,7 +188,7 @@ class BumbaMagics(Magics):
             raise AgentFailed(report)
         if report.failed:
             display(report)
-            raise GateFailed(report)
+            raise ReviewIncomplete(report) if report.incomplete else GateFailed(report)
         return report
 
 

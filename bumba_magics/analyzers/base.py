@@ -216,6 +216,8 @@ _LOOP_TYPES = frozenset({ast.For, ast.AsyncFor, ast.While})
 _COMPREHENSION_TYPES = frozenset({ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
 _FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _LEAF_TYPES = frozenset({str, int, float, bool, bytes, complex, type(Ellipsis)})
+# Load / Store / Del: a node on every name, attribute and subscript that no check looks at
+_CONTEXT_TYPES = frozenset({ast.Load, ast.Store, ast.Del})
 
 
 def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
@@ -262,15 +264,41 @@ def collect_aliases(tree: ast.Module) -> dict[str, str]:
 
 
 def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Finding]:
-    """Run every registered check of ``groups`` over ``tree`` in one depth-first walk."""
+    """Run every registered check of ``groups`` over ``tree`` in one depth-first walk.
+
+    The walk keeps its own stack instead of recursing: Python's parser accepts expressions a few thousand
+    levels deep (``1+1+…``), deeper than the interpreter's recursion limit, and a review must still look
+    inside them.
+    """
     table = CHECKS.for_groups(groups)
     if not table:
         return []
+    skipped = _LEAF_TYPES if any(t in table for t in _CONTEXT_TYPES) else _LEAF_TYPES | _CONTEXT_TYPES
     ctx = NodeContext(source=source, tree=tree, aliases=collect_aliases(tree))
     findings: list[Finding] = []
-
-    def visit(node: ast.AST) -> None:
-        node_type = type(node)
+    # the stack holds nodes to visit, and markers that run once a node's children are done: _LEAVE (pop
+    # the parent), an int (leave a function: restore the loop depth it saved), _ENTER_LOOP / _LEAVE_LOOP
+    # around a repeating field. Plain objects rather than tuples: this loop runs once per node.
+    stack: list = [tree]
+    push, pop = stack.append, stack.pop
+    parents, functions = ctx.parents, ctx.functions
+    while stack:
+        node = pop()
+        if node is _LEAVE:
+            parents.pop()
+            continue
+        if node is _ENTER_LOOP:
+            ctx.loop_depth += 1
+            continue
+        if node is _LEAVE_LOOP:
+            ctx.loop_depth -= 1
+            continue
+        node_type = node.__class__
+        if node_type is int:
+            functions.pop()
+            ctx.loop_depth = node
+            parents.pop()
+            continue
         for check in table.get(node_type, ()):
             for finding in check(node, ctx) or ():
                 if finding is not None:
@@ -278,14 +306,13 @@ def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Find
         is_loop = node_type in _LOOP_TYPES
         is_comp = node_type in _COMPREHENSION_TYPES
         is_func = node_type in _FUNCTION_TYPES
-        ctx.parents.append(node)
-        if is_func:
-            ctx.functions.append(node)
-            saved_depth, ctx.loop_depth = ctx.loop_depth, 0  # a def inside a loop runs when called
+        mark = len(stack)
+        push(ctx.loop_depth if is_func else _LEAVE)
+        # children go on the stack last field first, last item first, so they are visited in source order;
         # node._fields with getattr, not ast.iter_fields: the generator's overhead is a third of the walk
-        for name in node._fields:
+        for name in reversed(node._fields):
             value = getattr(node, name, None)
-            if value is None or value.__class__ in _LEAF_TYPES:
+            if value is None or value.__class__ in skipped:
                 continue
             # a loop's iterable runs once; its body (and a while's test) repeat, as do a comprehension's
             # element expressions
@@ -294,26 +321,48 @@ def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Find
                 or (is_comp and name in ("elt", "key", "value"))
             )
             if repeats:
-                ctx.loop_depth += 1
+                push(_LEAVE_LOOP)  # runs after the field's nodes
             if value.__class__ is list:
-                for item in value:
+                for item in reversed(value):
                     if isinstance(item, ast.AST):
-                        visit(item)
+                        push(item)
             elif isinstance(value, ast.AST):
-                visit(value)
+                push(value)
             if repeats:
-                ctx.loop_depth -= 1
+                push(_ENTER_LOOP)  # runs before them
+        if len(stack) == mark + 1 and not is_func:  # a leaf (most nodes): nothing to enter or leave
+            pop()
+            continue
+        parents.append(node)
         if is_func:
-            ctx.functions.pop()
-            ctx.loop_depth = saved_depth
-        ctx.parents.pop()
-
-    visit(tree)
+            functions.append(node)
+            ctx.loop_depth = 0  # a def inside a loop runs when called
     return findings
+
+
+_LEAVE, _ENTER_LOOP, _LEAVE_LOOP = object(), object(), object()
+
+
+class ParserGaveUp(SyntaxError):
+    """Python's own parser could not build the tree: the code nests deeper than its recursion or memory
+    limits (``x = 1+1+…`` twenty thousand times). Unlike a syntax error this says nothing against the code,
+    only that no AST check can look inside it, so an analyzer that needs the tree must fail on the file
+    rather than skip it. A SyntaxError subclass so that code written for "does not parse" skips it safely."""
+
+
+class PartialFailure(Exception):
+    """Raised by an analyzer that analyzed most of its sources but failed on some: the engine keeps
+    ``findings`` and records each failed path with its error (and does not cache those files)."""
+
+    def __init__(self, findings: Iterable[Finding], failed: dict[str, str]) -> None:
+        self.findings = list(findings)
+        self.failed = dict(failed)  # source path -> what went wrong
+        super().__init__("; ".join(f"{path}: {error}" for path, error in self.failed.items()))
 
 
 def parse_python(source: Source) -> ast.Module | SyntaxError:
     """Parse once per source; a SyntaxError is returned (not raised) so the caller can make it a finding.
+    When the parser itself gives up (:class:`ParserGaveUp`, a SyntaxError subclass) that is returned too.
 
     The tree is kept on the source so every analyzer that looks at the same file shares one parse; the
     engine drops it (``forget_parse``) once the file is done, since all the trees of a large repository
@@ -328,6 +377,11 @@ def parse_python(source: Source) -> ast.Module | SyntaxError:
         parsed = error
     except ValueError as error:  # null bytes
         parsed = SyntaxError(str(error))
+    except (RecursionError, MemoryError) as error:  # CPython raises both for deep nesting, by construct
+        parsed = ParserGaveUp(
+            f"Python's parser gave up ({type(error).__name__}: {error or 'out of memory'}): the code nests "
+            "too deeply to look inside"
+        )
     source.__dict__["_parsed"] = parsed
     return parsed
 
@@ -338,20 +392,32 @@ def forget_parse(source: Source) -> None:
 
 class AstGroupAnalyzer(Analyzer):
     """Runs the registered checks of the group named like the analyzer over every Python source (one
-    parse, shared with the other analyzers, and one walk each); identical findings are reported once."""
+    parse, shared with the other analyzers, and one walk each); identical findings are reported once.
+    A file it cannot look inside (the parser gave up, a check ran out of stack) is a failure on that file."""
 
     def analyze(self, context: Context, sources: list[Source], config: AnalyzerConfig) -> list[Finding]:
         findings: list[Finding] = []
         seen: set[tuple] = set()
+        failed: dict[str, str] = {}
         for source in sources:
             if not source.is_python:
                 continue
             tree = parse_python(source)
+            if isinstance(tree, ParserGaveUp):
+                failed[source.path] = str(tree)
+                continue
             if isinstance(tree, SyntaxError):
                 continue  # the engine reports syntax errors once, for every analyzer
-            for finding in walk_checks(source, tree, {self.name}):
+            try:
+                found = walk_checks(source, tree, {self.name})
+            except RecursionError as error:  # a check that recurses (ast.unparse, a helper) on a deep tree
+                failed[source.path] = f"a check ran out of stack on a deeply nested expression ({error})"
+                continue
+            for finding in found:
                 key = (finding.rule, finding.location.sort_key(), finding.title)
                 if config.enabled(finding.rule) and key not in seen:
                     seen.add(key)
                     findings.append(finding)
+        if failed:
+            raise PartialFailure(findings, failed)
         return findings
