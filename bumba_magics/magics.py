@@ -76,8 +76,8 @@ class BumbaMagics(Magics):
     severity = Enum(_SEVERITIES, default_value=None, allow_none=True,
                     help="Show only findings at or above this severity.").tag(config=True)
     fail_on = Enum(_SEVERITIES, default_value=None, allow_none=True,
-                   help="Raise after showing the report when a finding reaches this severity "
-                        "(fails a papermill run).").tag(config=True)
+                   help="Raise after showing the report when a finding reaches this severity, or when the "
+                        "review is incomplete (fails a papermill run).").tag(config=True)
     agent = Unicode(None, allow_none=True, help="Agent name or path of an agent file.").tag(config=True)
     store_path = Unicode(None, allow_none=True,
                          help="SQLite file for run history and caches (default ~/.local/share/bumba/bumba.sqlite, "

@@ -276,6 +276,7 @@ def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Find
     skipped = _LEAF_TYPES if any(t in table for t in _CONTEXT_TYPES) else _LEAF_TYPES | _CONTEXT_TYPES
     ctx = NodeContext(source=source, tree=tree, aliases=collect_aliases(tree))
     findings: list[Finding] = []
+    exhausted: list[tuple[Check, ast.AST]] = []
     # the stack holds nodes to visit, and markers that run once a node's children are done: _LEAVE (pop
     # the parent), an int (leave a function: restore the loop depth it saved), _ENTER_LOOP / _LEAVE_LOOP
     # around a repeating field. Plain objects rather than tuples: this loop runs once per node.
@@ -300,9 +301,12 @@ def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Find
             parents.pop()
             continue
         for check in table.get(node_type, ()):
-            for finding in check(node, ctx) or ():
-                if finding is not None:
-                    findings.append(finding)
+            try:  # free unless raised (3.11's zero-cost exceptions)
+                for finding in check(node, ctx) or ():
+                    if finding is not None:
+                        findings.append(finding)
+            except RecursionError:  # a check that recurses (ast.unparse …) on a very deep expression
+                exhausted.append((check, node))
         is_loop = node_type in _LOOP_TYPES
         is_comp = node_type in _COMPREHENSION_TYPES
         is_func = node_type in _FUNCTION_TYPES
@@ -337,7 +341,23 @@ def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Find
         if is_func:
             functions.append(node)
             ctx.loop_depth = 0  # a def inside a loop runs when called
+    if exhausted:
+        check, node = exhausted[0]
+        raise ChecksExhausted(findings, (
+            f"{len(exhausted)} check(s) ran out of stack on deeply nested code, first "
+            f"{getattr(check, '__name__', check)} at line {getattr(node, 'lineno', '?')}: what they look for "
+            "there was not checked"
+        ))
     return findings
+
+
+class ChecksExhausted(Exception):
+    """Some checks could not finish on some nodes (RecursionError); ``findings`` holds what the walk found
+    everywhere else."""
+
+    def __init__(self, findings: list[Finding], message: str) -> None:
+        self.findings = findings
+        super().__init__(message)
 
 
 _LEAVE, _ENTER_LOOP, _LEAVE_LOOP = object(), object(), object()
@@ -410,9 +430,9 @@ class AstGroupAnalyzer(Analyzer):
                 continue  # the engine reports syntax errors once, for every analyzer
             try:
                 found = walk_checks(source, tree, {self.name})
-            except RecursionError as error:  # a check that recurses (ast.unparse, a helper) on a deep tree
-                failed[source.path] = f"a check ran out of stack on a deeply nested expression ({error})"
-                continue
+            except ChecksExhausted as partial:  # the rest of the file's findings still count
+                failed[source.path] = str(partial)
+                found = partial.findings
             for finding in found:
                 key = (finding.rule, finding.location.sort_key(), finding.title)
                 if config.enabled(finding.rule) and key not in seen:
