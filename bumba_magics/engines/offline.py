@@ -266,6 +266,8 @@ def run_offline(
     if store is not None and fresh:
         store.cache_put_many(fresh)
     result.findings = postprocess(result.findings, sources, config)
+    # ruff's thread reports whenever it finishes: a stable order makes reports and SARIF comparable
+    result.failures.sort(key=lambda f: (f.path or "", f.analyzer, f.error))
     return result
 
 
