@@ -216,8 +216,10 @@ _LOOP_TYPES = frozenset({ast.For, ast.AsyncFor, ast.While})
 _COMPREHENSION_TYPES = frozenset({ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
 _FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _LEAF_TYPES = frozenset({str, int, float, bool, bytes, complex, type(Ellipsis)})
-# Load / Store / Del: a node on every name, attribute and subscript that no check looks at
-_CONTEXT_TYPES = frozenset({ast.Load, ast.Store, ast.Del})
+# Load / Store / Del on every name, attribute and subscript, and the operator of every BinOp, BoolOp and
+# UnaryOp: leaves no check looks at, so the walk does not visit them unless a check is registered for one
+_SILENT_LEAVES = frozenset({ast.Load, ast.Store, ast.Del, *ast.operator.__subclasses__(),
+                            *ast.boolop.__subclasses__(), *ast.unaryop.__subclasses__()})
 
 
 def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
@@ -273,32 +275,27 @@ def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Find
     table = CHECKS.for_groups(groups)
     if not table:
         return []
-    skipped = _LEAF_TYPES if any(t in table for t in _CONTEXT_TYPES) else _LEAF_TYPES | _CONTEXT_TYPES
+    skipped = _LEAF_TYPES | {t for t in _SILENT_LEAVES if t not in table}
     ctx = NodeContext(source=source, tree=tree, aliases=collect_aliases(tree))
     findings: list[Finding] = []
     exhausted: list[tuple[Check, ast.AST]] = []
-    # the stack holds nodes to visit, and markers that run once a node's children are done: _LEAVE (pop
-    # the parent), an int (leave a function: restore the loop depth it saved), _ENTER_LOOP / _LEAVE_LOOP
-    # around a repeating field. Plain objects rather than tuples: this loop runs once per node.
+    # the stack holds nodes to visit, and markers (one class, so a node costs one test) that run once a
+    # node's children are done: leave it (pop the parent; for a function also restore the loop depth it
+    # saved), or step the loop depth around a repeating field. This loop runs once per node.
     stack: list = [tree]
-    push, pop = stack.append, stack.pop
+    push, pop, insert = stack.append, stack.pop, stack.insert
     parents, functions = ctx.parents, ctx.functions
     while stack:
         node = pop()
-        if node is _LEAVE:
-            parents.pop()
-            continue
-        if node is _ENTER_LOOP:
-            ctx.loop_depth += 1
-            continue
-        if node is _LEAVE_LOOP:
-            ctx.loop_depth -= 1
-            continue
         node_type = node.__class__
-        if node_type is int:
-            functions.pop()
-            ctx.loop_depth = node
-            parents.pop()
+        if node_type is _Marker:
+            if node.loop_step:
+                ctx.loop_depth += node.loop_step
+            else:
+                parents.pop()
+                if node.function:
+                    functions.pop()
+                    ctx.loop_depth = node.saved_depth
             continue
         for check in table.get(node_type, ()):
             try:  # free unless raised (3.11's zero-cost exceptions)
@@ -309,9 +306,7 @@ def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Find
                 exhausted.append((check, node))
         is_loop = node_type in _LOOP_TYPES
         is_comp = node_type in _COMPREHENSION_TYPES
-        is_func = node_type in _FUNCTION_TYPES
         mark = len(stack)
-        push(ctx.loop_depth if is_func else _LEAVE)
         # children go on the stack last field first, last item first, so they are visited in source order;
         # node._fields with getattr, not ast.iter_fields: the generator's overhead is a third of the walk
         for name in reversed(node._fields):
@@ -334,13 +329,15 @@ def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Find
                 push(value)
             if repeats:
                 push(_ENTER_LOOP)  # runs before them
-        if len(stack) == mark + 1 and not is_func:  # a leaf (most nodes): nothing to enter or leave
-            pop()
+        if len(stack) == mark:  # a leaf (most nodes): nothing to enter or leave
             continue
         parents.append(node)
-        if is_func:
+        if node_type in _FUNCTION_TYPES:
             functions.append(node)
+            insert(mark, _Marker(function=True, saved_depth=ctx.loop_depth))
             ctx.loop_depth = 0  # a def inside a loop runs when called
+        else:
+            insert(mark, _LEAVE)  # below the children: runs once they are done
     if exhausted:
         check, node = exhausted[0]
         raise ChecksExhausted(findings, (
@@ -360,7 +357,16 @@ class ChecksExhausted(Exception):
         super().__init__(message)
 
 
-_LEAVE, _ENTER_LOOP, _LEAVE_LOOP = object(), object(), object()
+class _Marker:
+    """A step of the walk that is not a node: leave a node (and a function), or enter / leave a loop body."""
+
+    __slots__ = ("function", "loop_step", "saved_depth")
+
+    def __init__(self, loop_step: int = 0, function: bool = False, saved_depth: int = 0) -> None:
+        self.loop_step, self.function, self.saved_depth = loop_step, function, saved_depth
+
+
+_LEAVE, _ENTER_LOOP, _LEAVE_LOOP = _Marker(), _Marker(loop_step=1), _Marker(loop_step=-1)
 
 
 class ParserGaveUp(SyntaxError):
