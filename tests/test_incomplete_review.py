@@ -402,3 +402,11 @@ def test_sarif_of_every_kind_of_failure_is_valid(tmp_path):
                       ("error", "analyzer architecture failed"), ("warning", "big.py was not reviewed")]
     only_unread = Report(run=report.run, not_reviewed=report.not_reviewed).to_sarif()
     assert only_unread["runs"][0]["invocations"][0]["executionSuccessful"] is True  # ran fine, read less
+
+
+def test_the_agents_analyzer_tool_says_which_file_it_could_not_analyze(deep_project):
+    from bumba_magics.engines.tools import ToolBox
+
+    output = ToolBox(root=deep_project).run_analyzer(".", ["security", "ruff"])
+    assert "not analyzed: analyzer ruff failed on deep.py" in output
+    assert "S602 bad.py:6" in output
