@@ -13,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from bumba_magics import reports
 from bumba_magics.analyzers import ruff_bridge
 from bumba_magics.analyzers.base import (
     RULES,
@@ -29,6 +30,7 @@ from bumba_magics.engines.offline import isolate_syntax_errors, load_builtin_ana
 from bumba_magics.report import Report
 from bumba_magics.review import GateFailed, ReviewIncomplete, review
 from bumba_magics.store import Store
+from bumba_magics.views import report_sections
 
 load_builtin_analyzers()
 
@@ -410,3 +412,12 @@ def test_the_agents_analyzer_tool_says_which_file_it_could_not_analyze(deep_proj
     output = ToolBox(root=deep_project).run_analyzer(".", ["security", "ruff"])
     assert "not analyzed: analyzer ruff failed on deep.py" in output
     assert "S602 bad.py:6" in output
+
+
+def test_a_report_notebook_gate_fails_on_an_incomplete_review(deep_project):
+    """The papermill templates end with reports.gate(report): an incomplete review fails the run."""
+    report = review(reports.combined_command("scan"), str(deep_project), overrides={"fail_on": "critical"})
+    with pytest.raises(GateFailed, match="the review is incomplete: .*analyzer ruff failed on deep.py"):
+        reports.gate(report)
+    word, sentence = report_sections.verdict(report)
+    assert word == "FAILED" and "incomplete" in sentence
