@@ -96,6 +96,9 @@ def enrich(request: RunRequest, report: Report) -> None:
         report.metrics["reasons"] = ["the baseline was updated: this run's findings are now accepted"]
         return
     passed, reasons, counts = verdict(report.findings, budgets, report.run.fail_on)
+    if reasons and report.incomplete:  # a gate cannot vouch for code it never read
+        passed = False
+        reasons.insert(0, f"FAIL: the review is incomplete: {report.incomplete_summary()}")
     if not reasons:  # --fail-on none and no budget: nothing to judge, so no gate
         report.metrics["verdict"] = "pass"
         report.metrics["reasons"] = ["no gate: --fail-on none and no [tool.bumba.checkpoint] budget"]

@@ -1,8 +1,11 @@
 """``bumba COMMAND [TARGET] [options]``: the shell / CI front end. Thin: parse, review, render, exit code.
 
-Exit codes: 0 done (gate passed or none), 1 the --fail-on gate failed, 2 usage error (bad arguments,
-missing path, unknown command, unavailable command or engine), 3 the Claude engine stopped on an API
-error (the report with the offline findings is still printed).
+Exit codes: 0 done (gate passed or none), 1 the gate failed (a finding reached --fail-on, or a checkpoint
+budget), 2 usage error (bad arguments, missing path, unknown command, unavailable command or engine), 3 the
+review is incomplete: the Claude engine stopped, or a gate was asked for (--fail-on, checkpoint) and an
+analyzer failed on a file or a file was too large to read. The report is printed in every case. Without a
+gate an incomplete offline review exits 0 (there is nothing to pass or fail), and says what it did not read
+on stderr.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from .store import StoreError
 from .views.export import render, write_report
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
-EXIT_AGENT = 3  # the Claude engine stopped on an API error; the report (offline findings) is still printed
+EXIT_INCOMPLETE = 3  # an analyzer or the agent failed, or code was not read; the report is still printed
 
 
 class _StderrProgress:
@@ -105,7 +108,12 @@ def _main(argv: list[str]) -> int:
         print(render(report, fmt))
     if report.metrics.get("agent error"):
         print(f"bumba: the Claude engine stopped: {report.metrics['agent error']}", file=sys.stderr)
-        return EXIT_AGENT
+        return EXIT_INCOMPLETE
+    if report.incomplete:
+        reasons = "".join(f"\n  - {reason}" for reason in report.incomplete_reasons())
+        print(f"bumba {report.run.command}: the review is incomplete:{reasons}", file=sys.stderr)
+        if report.failed:
+            return EXIT_INCOMPLETE
     return EXIT_GATE if report.failed else EXIT_OK
 
 

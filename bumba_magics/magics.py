@@ -18,7 +18,7 @@ from .arguments import UsageError as ArgumentsError
 from .commands import CommandUnavailable, UnknownCommand
 from .findings import Severity
 from .meta import agents_view, explain_view, help_view, history_view
-from .review import AgentFailed, GateFailed, ReviewError, review
+from .review import AgentFailed, GateFailed, ReviewError, ReviewIncomplete, review
 from .settings import SettingsError
 from .store import Store, StoreError
 from .views.export import write_report
@@ -76,8 +76,8 @@ class BumbaMagics(Magics):
     severity = Enum(_SEVERITIES, default_value=None, allow_none=True,
                     help="Show only findings at or above this severity.").tag(config=True)
     fail_on = Enum(_SEVERITIES, default_value=None, allow_none=True,
-                   help="Raise after showing the report when a finding reaches this severity "
-                        "(fails a papermill run).").tag(config=True)
+                   help="Raise after showing the report when a finding reaches this severity, or when the "
+                        "review is incomplete (fails a papermill run).").tag(config=True)
     agent = Unicode(None, allow_none=True, help="Agent name or path of an agent file.").tag(config=True)
     store_path = Unicode(None, allow_none=True,
                          help="SQLite file for run history and caches (default ~/.local/share/bumba/bumba.sqlite, "
@@ -188,7 +188,7 @@ class BumbaMagics(Magics):
             raise AgentFailed(report)
         if report.failed:
             display(report)
-            raise GateFailed(report)
+            raise ReviewIncomplete(report) if report.incomplete else GateFailed(report)
         return report
 
 

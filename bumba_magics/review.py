@@ -21,7 +21,7 @@ from .context.source import Context
 from .context.targets import resolve
 from .engines.offline import Progress, run_offline
 from .findings import Finding, Severity, assign_fingerprints
-from .report import Report, RunInfo
+from .report import AnalyzerFailure, NotReviewed, Report, RunInfo
 from .settings import Settings, load_settings
 from .store import Store, StoreError
 
@@ -36,7 +36,9 @@ class GateFailed(RuntimeError):
     """The report has findings at or above ``fail_on``. Carries the report so callers can still show it."""
 
     def __init__(self, report: Report) -> None:
-        if report.run.gate is not None:  # a verdict with reasons (checkpoint budgets)
+        if report.incomplete:
+            message = incomplete_message(report) + ", so the gate failed"
+        elif report.run.gate is not None:  # a verdict with reasons (checkpoint budgets)
             failing = [r.removeprefix("FAIL: ") for r in report.metrics.get("reasons", []) if r.startswith("FAIL")]
             message = f"bumba {report.run.command}: the gate failed: {'; '.join(failing) or 'verdict fail'}"
         else:
@@ -47,7 +49,20 @@ class GateFailed(RuntimeError):
         self.report = report
 
     def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
-        return [f"GateFailed: {self}"]
+        return [f"{type(self).__name__}: {self}"]
+
+
+class ReviewIncomplete(GateFailed):
+    """A gate was asked for, and the review did not look at all the code: an analyzer failed on a file, or
+    a file was too large to read. A gate cannot pass over code it never read. A GateFailed, so whatever
+    stops on a failed gate (papermill, a script) stops on this too."""
+
+
+def incomplete_message(report: Report, limit: int = 5) -> str:
+    """``bumba scan: the review is incomplete: analyzer ruff failed on deep.py: …`` (the first few reasons)."""
+    reasons = report.incomplete_reasons()
+    more = [f"and {len(reasons) - limit} more"] if len(reasons) > limit else []
+    return f"bumba {report.run.command}: the review is incomplete: {'; '.join(reasons[:limit] + more)}"
 
 
 class AgentFailed(RuntimeError):
@@ -90,23 +105,23 @@ def review(
         raise ReviewError(f"'{cmd.name}' is not a review command")
     base = settings or Settings()
     overrides = dict(overrides or {})
-    try:
-        context = resolve(
-            target, shell=shell, cell_body=cell_body,
-            max_file_bytes=overrides.get("max_file_bytes") or base.max_file_bytes,
-            include_repo=base.include_repo if overrides.get("include_repo") is None else overrides["include_repo"],
-        )
-    except (FileNotFoundError, ValueError) as error:
-        raise ReviewError(str(error)) from error
+    include_repo = base.include_repo if overrides.get("include_repo") is None else overrides["include_repo"]
+    max_file_bytes = overrides.get("max_file_bytes") or base.max_file_bytes
+    context = _resolve(target, shell, cell_body, max_file_bytes, include_repo)
     gate_off = overrides.get("fail_on") == "none"  # "--fail-on none" beats [tool.bumba] and defaults
     if gate_off:
         overrides["fail_on"] = None
     effective = load_settings(context.root, base).merged(**overrides)
+    if effective.max_file_bytes != max_file_bytes:
+        # [tool.bumba] max-file-bytes is only known once the target's root is: collect again with it (the
+        # rare case of a project that sets it; the files are in the OS cache by now)
+        context = _resolve(target, shell, cell_body, effective.max_file_bytes, include_repo)
     if gate_off:
         effective = effective.model_copy(update={"fail_on": None})
     elif cmd.name == "checkpoint" and effective.fail_on is None:
         effective = effective.model_copy(update={"fail_on": Severity.high})
-    notes = list(context.notes)
+    unread = {f"skipped {path}: {reason}" for path, reason in context.not_reviewed}  # shown as not reviewed
+    notes = [note for note in context.notes if note not in unread]
     engine = _choose_engine(effective, notes)
     agent = _agent(effective.agent, context.root)
 
@@ -144,6 +159,8 @@ def review(
         ),
         findings=findings,
         notes=notes,
+        failures=result.failures,
+        not_reviewed=[NotReviewed(path=path, reason=reason) for path, reason in context.not_reviewed],
     )
     if result.cached_files:
         report.notes.append(f"{result.cached_files} of {len(context.sources)} file(s) unchanged: results from cache")
@@ -189,11 +206,20 @@ def _run_agent(report: Report, cmd: Command, context: Context, agent: Any, setti
     report.findings = assign_fingerprints(merge_findings(report.findings, reported))
     report.notes.extend(result.notes)
     if result.error:
-        report.notes.append(f"the Claude engine stopped: {result.error}; the offline findings are shown")
+        report.failures.append(AnalyzerFailure(analyzer="claude", error=str(result.error)))
     report.narrative = result.narrative or None
     report.metrics.update(result.metrics())
     report.run.engines = ["offline", "claude"]
     report.run.model = result.model
+
+
+def _resolve(target: str | None, shell: Any, cell_body: str | None, max_file_bytes: int,
+             include_repo: bool) -> Context:
+    try:
+        return resolve(target, shell=shell, cell_body=cell_body, max_file_bytes=max_file_bytes,
+                       include_repo=include_repo)
+    except (FileNotFoundError, ValueError) as error:
+        raise ReviewError(str(error)) from error
 
 
 @dataclass
@@ -301,4 +327,4 @@ def _git_commit(root: Path) -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-__all__ = ["AgentFailed", "Context", "GateFailed", "ReviewError", "review"]
+__all__ = ["AgentFailed", "Context", "GateFailed", "ReviewError", "ReviewIncomplete", "incomplete_message", "review"]

@@ -180,7 +180,8 @@ def test_faults_end_with_a_clear_message_and_keep_the_offline_findings(fake, pro
     fake.push(fault, fault, fault)
     report = review("scan", str(project), overrides=claude(fake, max_retries=2))
     assert message in report.metrics["agent error"]
-    assert any(message in note for note in report.notes)
+    assert [f.analyzer for f in report.failures] == ["claude"] and message in report.failures[0].message()
+    assert report.to_sarif()["runs"][0]["invocations"][0]["executionSuccessful"] is False
     assert [f.rule for f in report.findings if f.rule == "BMB101"] == ["BMB101"]
     # retried statuses were retried (three requests); the others were not
     expected = 3 if fault.__class__ is Fault and fault.status in (429, 529) else 1

@@ -101,7 +101,9 @@ def test_binary_and_oversized_files_are_skipped_with_a_note(tmp_path: Path) -> N
     assert paths(context) == ["ok.py"]
     skipped = dict(context.skipped)
     assert skipped["blob.json"] == "binary file"
-    assert skipped["huge.py"] == "5.0 MB, over the 1 MB limit: raise BumbaMagics.max_file_bytes to include it"
+    assert skipped["huge.py"] == ("5.0 MB, over the 1 MB limit: raise max-file-bytes under [tool.bumba] in "
+                                  "pyproject.toml (or %config BumbaMagics.max_file_bytes) to include it")
+    assert context.not_reviewed == [("huge.py", skipped["huge.py"])]  # code left unread, unlike blob.json
     assert "skipped huge.py: 5.0 MB, over the 1 MB limit" in context.notes[1]
     assert len(context.notes) == 2
     assert "huge.py" in paths(collect(str(tmp_path), max_file_bytes=6_000_000))

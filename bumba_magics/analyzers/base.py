@@ -216,6 +216,10 @@ _LOOP_TYPES = frozenset({ast.For, ast.AsyncFor, ast.While})
 _COMPREHENSION_TYPES = frozenset({ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
 _FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _LEAF_TYPES = frozenset({str, int, float, bool, bytes, complex, type(Ellipsis)})
+# Load / Store / Del on every name, attribute and subscript, and the operator of every BinOp, BoolOp and
+# UnaryOp: leaves no check looks at, so the walk does not visit them unless a check is registered for one
+_SILENT_LEAVES = frozenset({ast.Load, ast.Store, ast.Del, *ast.operator.__subclasses__(),
+                            *ast.boolop.__subclasses__(), *ast.unaryop.__subclasses__()})
 
 
 def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
@@ -262,30 +266,52 @@ def collect_aliases(tree: ast.Module) -> dict[str, str]:
 
 
 def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Finding]:
-    """Run every registered check of ``groups`` over ``tree`` in one depth-first walk."""
+    """Run every registered check of ``groups`` over ``tree`` in one depth-first walk.
+
+    The walk keeps its own stack instead of recursing: Python's parser accepts expressions a few thousand
+    levels deep (``1+1+…``), deeper than the interpreter's recursion limit, and a review must still look
+    inside them.
+    """
     table = CHECKS.for_groups(groups)
     if not table:
         return []
+    skipped = _LEAF_TYPES | {t for t in _SILENT_LEAVES if t not in table}
     ctx = NodeContext(source=source, tree=tree, aliases=collect_aliases(tree))
     findings: list[Finding] = []
-
-    def visit(node: ast.AST) -> None:
-        node_type = type(node)
+    exhausted: list[tuple[Check, ast.AST]] = []
+    # the stack holds nodes to visit, and markers (one class, so a node costs one test) that run once a
+    # node's children are done: leave it (pop the parent; for a function also restore the loop depth it
+    # saved), or step the loop depth around a repeating field. This loop runs once per node.
+    stack: list = [tree]
+    push, pop, insert = stack.append, stack.pop, stack.insert
+    parents, functions = ctx.parents, ctx.functions
+    while stack:
+        node = pop()
+        node_type = node.__class__
+        if node_type is _Marker:
+            if node.loop_step:
+                ctx.loop_depth += node.loop_step
+            else:
+                parents.pop()
+                if node.function:
+                    functions.pop()
+                    ctx.loop_depth = node.saved_depth
+            continue
         for check in table.get(node_type, ()):
-            for finding in check(node, ctx) or ():
-                if finding is not None:
-                    findings.append(finding)
+            try:  # free unless raised (3.11's zero-cost exceptions)
+                for finding in check(node, ctx) or ():
+                    if finding is not None:
+                        findings.append(finding)
+            except RecursionError:  # a check that recurses (ast.unparse …) on a very deep expression
+                exhausted.append((check, node))
         is_loop = node_type in _LOOP_TYPES
         is_comp = node_type in _COMPREHENSION_TYPES
-        is_func = node_type in _FUNCTION_TYPES
-        ctx.parents.append(node)
-        if is_func:
-            ctx.functions.append(node)
-            saved_depth, ctx.loop_depth = ctx.loop_depth, 0  # a def inside a loop runs when called
+        mark = len(stack)
+        # children go on the stack last field first, last item first, so they are visited in source order;
         # node._fields with getattr, not ast.iter_fields: the generator's overhead is a third of the walk
-        for name in node._fields:
+        for name in reversed(node._fields):
             value = getattr(node, name, None)
-            if value is None or value.__class__ in _LEAF_TYPES:
+            if value is None or value.__class__ in skipped:
                 continue
             # a loop's iterable runs once; its body (and a while's test) repeat, as do a comprehension's
             # element expressions
@@ -294,26 +320,75 @@ def walk_checks(source: Source, tree: ast.Module, groups: set[str]) -> list[Find
                 or (is_comp and name in ("elt", "key", "value"))
             )
             if repeats:
-                ctx.loop_depth += 1
+                push(_LEAVE_LOOP)  # runs after the field's nodes
             if value.__class__ is list:
-                for item in value:
+                for item in reversed(value):
                     if isinstance(item, ast.AST):
-                        visit(item)
+                        push(item)
             elif isinstance(value, ast.AST):
-                visit(value)
+                push(value)
             if repeats:
-                ctx.loop_depth -= 1
-        if is_func:
-            ctx.functions.pop()
-            ctx.loop_depth = saved_depth
-        ctx.parents.pop()
-
-    visit(tree)
+                push(_ENTER_LOOP)  # runs before them
+        if len(stack) == mark:  # a leaf (most nodes): nothing to enter or leave
+            continue
+        parents.append(node)
+        if node_type in _FUNCTION_TYPES:
+            functions.append(node)
+            insert(mark, _Marker(function=True, saved_depth=ctx.loop_depth))
+            ctx.loop_depth = 0  # a def inside a loop runs when called
+        else:
+            insert(mark, _LEAVE)  # below the children: runs once they are done
+    if exhausted:
+        check, node = exhausted[0]
+        raise ChecksExhausted(findings, (
+            f"{len(exhausted)} check(s) ran out of stack on deeply nested code, first "
+            f"{getattr(check, '__name__', check)} at line {getattr(node, 'lineno', '?')}: what they look for "
+            "there was not checked"
+        ))
     return findings
+
+
+class ChecksExhausted(Exception):
+    """Some checks could not finish on some nodes (RecursionError); ``findings`` holds what the walk found
+    everywhere else."""
+
+    def __init__(self, findings: list[Finding], message: str) -> None:
+        self.findings = findings
+        super().__init__(message)
+
+
+class _Marker:
+    """A step of the walk that is not a node: leave a node (and a function), or enter / leave a loop body."""
+
+    __slots__ = ("function", "loop_step", "saved_depth")
+
+    def __init__(self, loop_step: int = 0, function: bool = False, saved_depth: int = 0) -> None:
+        self.loop_step, self.function, self.saved_depth = loop_step, function, saved_depth
+
+
+_LEAVE, _ENTER_LOOP, _LEAVE_LOOP = _Marker(), _Marker(loop_step=1), _Marker(loop_step=-1)
+
+
+class ParserGaveUp(SyntaxError):
+    """Python's own parser could not build the tree: the code nests deeper than its recursion or memory
+    limits (``x = 1+1+…`` twenty thousand times). Unlike a syntax error this says nothing against the code,
+    only that no AST check can look inside it, so an analyzer that needs the tree must fail on the file
+    rather than skip it. A SyntaxError subclass so that code written for "does not parse" skips it safely."""
+
+
+class PartialFailure(Exception):
+    """Raised by an analyzer that analyzed most of its sources but failed on some: the engine keeps
+    ``findings`` and records each failed path with its error (and does not cache those files)."""
+
+    def __init__(self, findings: Iterable[Finding], failed: dict[str, str]) -> None:
+        self.findings = list(findings)
+        self.failed = dict(failed)  # source path -> what went wrong
+        super().__init__("; ".join(f"{path}: {error}" for path, error in self.failed.items()))
 
 
 def parse_python(source: Source) -> ast.Module | SyntaxError:
     """Parse once per source; a SyntaxError is returned (not raised) so the caller can make it a finding.
+    When the parser itself gives up (:class:`ParserGaveUp`, a SyntaxError subclass) that is returned too.
 
     The tree is kept on the source so every analyzer that looks at the same file shares one parse; the
     engine drops it (``forget_parse``) once the file is done, since all the trees of a large repository
@@ -328,6 +403,11 @@ def parse_python(source: Source) -> ast.Module | SyntaxError:
         parsed = error
     except ValueError as error:  # null bytes
         parsed = SyntaxError(str(error))
+    except (RecursionError, MemoryError) as error:  # CPython raises both for deep nesting, by construct
+        parsed = ParserGaveUp(
+            f"Python's parser gave up ({type(error).__name__}: {error or 'out of memory'}): the code nests "
+            "too deeply to look inside"
+        )
     source.__dict__["_parsed"] = parsed
     return parsed
 
@@ -338,20 +418,32 @@ def forget_parse(source: Source) -> None:
 
 class AstGroupAnalyzer(Analyzer):
     """Runs the registered checks of the group named like the analyzer over every Python source (one
-    parse, shared with the other analyzers, and one walk each); identical findings are reported once."""
+    parse, shared with the other analyzers, and one walk each); identical findings are reported once.
+    A file it cannot look inside (the parser gave up, a check ran out of stack) is a failure on that file."""
 
     def analyze(self, context: Context, sources: list[Source], config: AnalyzerConfig) -> list[Finding]:
         findings: list[Finding] = []
         seen: set[tuple] = set()
+        failed: dict[str, str] = {}
         for source in sources:
             if not source.is_python:
                 continue
             tree = parse_python(source)
+            if isinstance(tree, ParserGaveUp):
+                failed[source.path] = str(tree)
+                continue
             if isinstance(tree, SyntaxError):
                 continue  # the engine reports syntax errors once, for every analyzer
-            for finding in walk_checks(source, tree, {self.name}):
+            try:
+                found = walk_checks(source, tree, {self.name})
+            except ChecksExhausted as partial:  # the rest of the file's findings still count
+                failed[source.path] = str(partial)
+                found = partial.findings
+            for finding in found:
                 key = (finding.rule, finding.location.sort_key(), finding.title)
                 if config.enabled(finding.rule) and key not in seen:
                     seen.add(key)
                     findings.append(finding)
+        if failed:
+            raise PartialFailure(findings, failed)
         return findings

@@ -3,7 +3,9 @@
 Ruff re-implements bandit and friends in Rust: ~70x faster than bandit on the same files, so we run it
 instead of writing those checks again. Every source goes to ONE ruff process (chunked only when the
 argument list would get too long): files on disk by path, notebooks and in-memory cells as ``.py`` files
-in a temporary directory. Ruff's JSON results are mapped back to our sources, and every ruff code becomes
+in a temporary directory. When that process dies (ruff overflows its stack on a deeply nested expression,
+and the abort loses every file's results), the batch is split in halves and re-run until the file that
+kills it is alone: it becomes a failure on that file, and every other file keeps its findings. Ruff's JSON results are mapped back to our sources, and every ruff code becomes
 a :class:`Rule` in our registry the first time we meet it, so ``%bumba explain S608`` works like it does
 for our own rules.
 """
@@ -14,6 +16,7 @@ import difflib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,12 +26,15 @@ from pathlib import Path
 
 from ..context.source import Context, Source
 from ..findings import Category, Finding, Fix, Severity
-from .base import RULES, Analyzer, AnalyzerConfig, Rule, make_finding, register_analyzer
+from .base import RULES, Analyzer, AnalyzerConfig, PartialFailure, Rule, make_finding, register_analyzer
 
 # Most systems allow far more (Linux: 2 MB), but Windows stops at 32k characters per command line and
 # some containers lower ARG_MAX; 100k keeps a Django-sized tree at one or two calls.
 MAX_ARGV_CHARS = 100_000
 RUFF_TIMEOUT_SECONDS = 300
+# Ruff processes allowed for finding the files a crashed batch died on: one culprit among n files costs
+# about 2·log2(n) runs (a 3,000-file tree: 24), so this finds a few; past it, what is left fails as a whole.
+MAX_ISOLATING_RUNS = 64
 _SYNTAX_ERROR_CODES = {None, "", "E999", "invalid-syntax", "syntax-error"}
 _CODE_SHAPE = re.compile(r"^([A-Z]+)(\d+)$")
 _COMPLEXITY = re.compile(r"\((\d+) > (\d+)\)")
@@ -106,6 +112,11 @@ _FALLBACK_RECOMMENDATION = "Follow the safe pattern shown in the rule's document
 
 class RuffError(RuntimeError):
     """Ruff could not run or said something we cannot read."""
+
+
+class RuffCrashed(RuffError):
+    """A ruff run on some files died (a signal, an internal error) or printed no readable results: worth
+    re-running without the file that caused it, unlike ruff missing or timing out."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -395,21 +406,94 @@ def ruff_arguments(config: AnalyzerConfig) -> list[str]:
 
 
 def run_ruff(paths: list[str], config: AnalyzerConfig, cwd: Path | None = None) -> list[dict]:
-    """Ruff's JSON results for ``paths`` (one process per ~100k characters of paths)."""
+    """Ruff's JSON results for ``paths`` (one process per ~100k characters of paths); RuffError when any
+    of them fails."""
     results: list[dict] = []
     base = ruff_arguments(config)
     for chunk in _chunks(paths):
-        completed = _run([*base, "--", *chunk], cwd=cwd)
-        if completed.returncode != 0:  # --exit-zero: non-zero means ruff itself failed
-            raise RuffError(f"ruff failed (exit {completed.returncode}): {completed.stderr.strip()[:500]}")
-        try:
-            parsed = json.loads(completed.stdout or "[]")
-        except ValueError:
-            raise RuffError(f"ruff printed something that is not JSON: {completed.stdout[:200]!r}") from None
-        if not isinstance(parsed, list):
-            raise RuffError("ruff's JSON output is not a list of results")
-        results.extend(parsed)
+        results.extend(_run_batch(base, chunk, cwd))
     return results
+
+
+def _run_batch(base: list[str], paths: list[str], cwd: Path | None) -> list[dict]:
+    completed = _run([*base, "--", *paths], cwd=cwd)
+    if completed.returncode != 0:  # --exit-zero: non-zero means ruff itself failed
+        raise RuffCrashed(f"ruff {_exit_description(completed.returncode)}: {_stderr_summary(completed.stderr)}")
+    try:
+        parsed = json.loads(completed.stdout or "[]")
+    except ValueError:
+        raise RuffCrashed(f"ruff printed something that is not JSON: {completed.stdout[:200]!r}") from None
+    if not isinstance(parsed, list):
+        raise RuffCrashed("ruff's JSON output is not a list of results")
+    return parsed
+
+
+def _exit_description(returncode: int) -> str:
+    """``crashed (signal 6, SIGABRT)`` or ``failed (exit 2)``."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = "unknown signal"
+        return f"crashed (signal {-returncode}, {name})"
+    if returncode == 134:  # a shell's report of SIGABRT
+        return "crashed (exit 134, SIGABRT)"
+    return f"failed (exit {returncode})"
+
+
+def _stderr_summary(stderr: str) -> str:
+    """Ruff's own words, on one line (its stack overflow message names a thread id that differs per run)."""
+    text = " ".join(re.sub(r"\(\d+\)", "", stderr).split())
+    return text[:500] or "no message"
+
+
+def run_ruff_isolating(
+    paths: list[str], config: AnalyzerConfig, cwd: Path | None = None,
+) -> tuple[list[dict], dict[str, str]]:
+    """Ruff's results for ``paths``, and the paths ruff crashed on (path -> error).
+
+    The common case is one process per chunk, as :func:`run_ruff`. A chunk that crashes is split in halves
+    and each half re-run, down to the single files that crash alone, within MAX_ISOLATING_RUNS processes.
+    A run on an empty file with the same options first tells a crash caused by a file from one caused by
+    ruff itself (bad options, a broken binary): the latter raises RuffError, since every file would fail.
+    """
+    base = ruff_arguments(config)
+    results: list[dict] = []
+    failed: dict[str, str] = {}
+    extra_runs = 0
+    ruff_checked = False
+    pending = list(reversed(list(_chunks(paths))))  # a stack: the first chunk runs first
+    while pending:
+        batch = pending.pop()
+        try:
+            results.extend(_run_batch(base, batch, cwd))
+            continue
+        except RuffCrashed as crash:
+            error = str(crash)
+        if not ruff_checked:
+            _check_ruff_runs(base, cwd)  # raises when ruff fails on nothing at all
+            ruff_checked = True
+        if len(batch) == 1:
+            failed[batch[0]] = error
+        elif extra_runs + 2 > MAX_ISOLATING_RUNS:
+            for path in batch:
+                failed[path] = f"{error} (in a batch of {len(batch)} files that held this one; too many crashes " \
+                               "to find which file caused it)"
+        else:
+            extra_runs += 2
+            middle = len(batch) // 2
+            pending += [batch[middle:], batch[:middle]]
+    return results, failed
+
+
+def _check_ruff_runs(base: list[str], cwd: Path | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="bumba-ruff-check-") as directory:
+        empty = Path(directory) / "empty.py"
+        empty.write_text("", encoding="utf-8")
+        try:
+            _run_batch(base, [os.fspath(empty)], cwd)
+        except RuffCrashed as error:
+            raise RuffError(f"ruff fails even on an empty file, so no file can be checked: {error}") from None
 
 
 def _complexity_severity(message: str, budget: int) -> Severity:
@@ -472,8 +556,11 @@ class RuffAnalyzer(Analyzer):
                 # ruff may print the path as given or resolved through symlinks: know both
                 by_path[_key(path)] = by_path[_key(os.path.realpath(path))] = source
             cwd = context.root if context.root and Path(context.root).is_dir() else None
-            results = run_ruff(paths, config, cwd=cwd)
-        return self._findings(results, by_path, config)
+            results, crashed = run_ruff_isolating(paths, config, cwd=cwd)
+        findings = self._findings(results, by_path, config)
+        if crashed:  # every other file keeps its findings; these are failures, not clean files
+            raise PartialFailure(findings, {by_path[_key(path)].path: error for path, error in crashed.items()})
+        return findings
 
     @staticmethod
     def _findings(results: list[dict], by_path: dict[str, Source], config: AnalyzerConfig) -> list[Finding]:

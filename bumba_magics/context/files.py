@@ -173,6 +173,7 @@ class _Collection:
     max_file_bytes: int
     sources: dict[str, Source] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    too_large: set[str] = field(default_factory=set)  # skipped code the review never read
 
     def add(self, path: Path, kind: SourceKind, named: bool) -> None:
         shown = display_path(path, self.root)
@@ -186,6 +187,8 @@ class _Collection:
             self.skipped[shown] = f"not a readable notebook: {error.reason}"
         except SkippedFile as skip:
             self.skipped[shown] = skip.reason
+            if skip.too_large:
+                self.too_large.add(shown)
         else:
             self.sources[shown] = source
 
@@ -194,14 +197,16 @@ class _Collection:
         context.sources = [self.sources[key] for key in sorted(self.sources)]
         context.skipped = sorted(self.skipped.items())
         context.notes = [f"skipped {path}: {reason}" for path, reason in context.skipped]
+        context.not_reviewed = [(path, reason) for path, reason in context.skipped if path in self.too_large]
         return context
 
 
 class SkippedFile(Exception):
     """A file left out of the review, with the reason the report shows."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, too_large: bool = False):
         self.reason = reason
+        self.too_large = too_large  # code left out for its size (a gate fails), not a file that is no code
         super().__init__(reason)
 
 
@@ -306,14 +311,14 @@ def read_source(path: Path, shown: str, kind: SourceKind, max_file_bytes: int) -
     if kind == "notebook":
         if size > NOTEBOOK_MAX_BYTES:
             limit = _megabytes(NOTEBOOK_MAX_BYTES, "g")
-            raise SkippedFile(f"{_megabytes(size)}, over the {limit} limit for notebooks")
+            raise SkippedFile(f"{_megabytes(size)}, over the {limit} limit for notebooks", too_large=True)
         source = notebook_source(path, shown)
         code_bytes = len(source.text.encode())
         if code_bytes > max_file_bytes:
-            raise SkippedFile(_too_large(code_bytes, max_file_bytes, " of code"))
+            raise SkippedFile(_too_large(code_bytes, max_file_bytes, " of code"), too_large=True)
         return source
     if size > max_file_bytes:
-        raise SkippedFile(_too_large(size, max_file_bytes))
+        raise SkippedFile(_too_large(size, max_file_bytes), too_large=True)
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -338,7 +343,8 @@ def _megabytes(size: int, digits: str = ".1f") -> str:
 def _too_large(size: int, limit: int, what: str = "") -> str:
     return (
         f"{_megabytes(size)}{what}, over the {_megabytes(limit, 'g')} limit: "
-        "raise BumbaMagics.max_file_bytes to include it"
+        "raise max-file-bytes under [tool.bumba] in pyproject.toml (or %config BumbaMagics.max_file_bytes) "
+        "to include it"
     )
 
 

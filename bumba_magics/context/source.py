@@ -115,6 +115,7 @@ class Context:
     sources: list[Source] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # files skipped and why; shown with the report
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    not_reviewed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): code too large to read
     label: str = ""  # what the user asked to review, for the report header
     # the kernel's input history, execution count -> source as it ran; lets hygiene see cells edited after
     # they ran (the notebook file holds the current text, the history what actually executed)

@@ -21,6 +21,8 @@ from ..analyzers.base import (
     RULES,
     Analyzer,
     AnalyzerConfig,
+    ParserGaveUp,
+    PartialFailure,
     Rule,
     forget_parse,
     parse_python,
@@ -29,6 +31,7 @@ from ..analyzers.base import (
 from ..analyzers.parsing import PARSER_VERSION, parse_module
 from ..context.source import Context, Source
 from ..findings import Category, Finding, Severity
+from ..report import AnalyzerFailure
 from ..store import Store
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,8 @@ class EngineResult:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cached_files: int = 0
+    # analyzers that raised, by file where the file is known: the review did not look there
+    failures: list[AnalyzerFailure] = field(default_factory=list)
 
 
 def _cell_ranges(source: Source) -> dict[int, tuple[int, int]]:
@@ -93,24 +98,35 @@ class SyntaxAnalyzer(Analyzer):
 
     def analyze(self, context: Context, sources: list[Source], config: AnalyzerConfig) -> list[Finding]:
         findings = []
+        failed: dict[str, str] = {}
         for source in sources:
             if source.is_python and source.line_map is None:
                 parsed = parse_python(source)
-                if isinstance(parsed, SyntaxError):
+                if isinstance(parsed, ParserGaveUp):  # not a syntax error: nothing is known about the code
+                    failed[source.path] = str(parsed)
+                elif isinstance(parsed, SyntaxError):
                     findings.append(_syntax_finding(source, parsed, parsed.lineno))
-        return [f for f in findings if f is not None]
+        findings = [f for f in findings if f is not None]
+        if failed:
+            raise PartialFailure(findings, failed)
+        return findings
 
 
-def isolate_syntax_errors(source: Source) -> tuple[Source, list[Finding]]:
+def isolate_syntax_errors(
+    source: Source, failures: list[AnalyzerFailure] | None = None,
+) -> tuple[Source, list[Finding]]:
     """Turn code that does not parse into findings. In a notebook, only the broken cells are blanked out
     (line count kept), so the rest of the notebook is still analyzed. Plain files are left to the
-    ``syntax`` analyzer."""
+    ``syntax`` analyzer. A cell the parser gives up on (nested too deeply) is blanked too, and added to
+    ``failures``: no check looked inside it."""
     if not source.is_python:
         return source, []
     parsed = parse_python(source)  # kept on the source: the analyzers reuse this parse
     if not isinstance(parsed, SyntaxError):
         return source, []
     if source.line_map is None:
+        if isinstance(parsed, ParserGaveUp):
+            return source, []  # the syntax analyzer records the failure
         return source, [_syntax_finding(source, parsed, parsed.lineno)]
     findings, lines = [], source.text.splitlines(keepends=True)
     for cell, (first, last) in sorted(_cell_ranges(source).items()):
@@ -120,8 +136,17 @@ def isolate_syntax_errors(source: Source) -> tuple[Source, list[Finding]]:
         except (SyntaxError, ValueError) as error:
             lineno = getattr(error, "lineno", None)
             findings.append(_syntax_finding(source, error, first + lineno - 1 if lineno else first))
-            for i in range(first - 1, last):
-                lines[i] = "\n"
+        except (RecursionError, MemoryError) as error:
+            if failures is not None:
+                failures.append(AnalyzerFailure(
+                    analyzer="syntax", path=source.path,
+                    error=f"cell {cell}: Python's parser gave up ({type(error).__name__}: "
+                          f"{error or 'out of memory'}): the code nests too deeply to look inside",
+                ))
+        else:
+            continue
+        for i in range(first - 1, last):
+            lines[i] = "\n"
     fixed = replace(source, text="".join(lines))
     return fixed, [f for f in findings if f is not None]
 
@@ -142,9 +167,14 @@ def _settings_digest(config: AnalyzerConfig) -> str:
     return hashlib.sha256(repr(config).encode()).hexdigest()[:16]
 
 
+# Part of every cache key. 2: results of a file an analyzer failed on are no longer cached (earlier
+# stores may hold such a failure as "no findings", so their entries are not read).
+_CACHE_FORMAT = "2"
+
+
 def _cache_key(analyzer: Analyzer, config_digest: str, source: Source) -> str:
     # the parser is part of what a finding depends on: code it newly reads must not keep a cached BMB901
-    return f"{analyzer.name}:{analyzer.version}:p{PARSER_VERSION}:{config_digest}:{source.digest}"
+    return f"{_CACHE_FORMAT}:{analyzer.name}:{analyzer.version}:p{PARSER_VERSION}:{config_digest}:{source.digest}"
 
 
 def run_offline(
@@ -167,7 +197,7 @@ def run_offline(
     sources: list[Source] = []
     for source in context.sources:
         if source.line_map is not None:  # notebooks and cells: blank broken cells before anyone parses
-            source, syntax_findings = isolate_syntax_errors(source)
+            source, syntax_findings = isolate_syntax_errors(source, result.failures)
             result.findings.extend(syntax_findings)
         sources.append(source)
     context = replace(context, sources=sources)
@@ -185,22 +215,30 @@ def run_offline(
     def todo(analyzer: Analyzer) -> list[Source]:
         return [s for s in sources if keys[(analyzer.name, s.path)] not in cached]
 
-    def remember(analyzer: Analyzer, batch: list[Source], findings: list[Finding]) -> None:
+    def remember(analyzer: Analyzer, batch: list[Source], outcome: tuple[list[Finding], set[str | None]]) -> None:
+        findings, failed = outcome
         by_path: dict[str | None, list[Finding]] = {s.path: [] for s in batch}
         for finding in findings:
             by_path.setdefault(finding.location.path, []).append(finding)
         for source in batch:
-            fresh[keys[(analyzer.name, source.path)]] = by_path.get(source.path, [])
+            # a file the analyzer failed on has no known findings: caching "none" would hide the failure
+            if source.path not in failed and None not in failed:
+                fresh[keys[(analyzer.name, source.path)]] = by_path.get(source.path, [])
         result.findings.extend(findings)
 
-    def run(analyzer: Analyzer, batch: list[Source]) -> list[Finding]:
+    def run(analyzer: Analyzer, batch: list[Source]) -> tuple[list[Finding], set[str | None]]:
+        """The analyzer's findings, and the paths it failed on (None: it failed on all of them)."""
         try:
-            return list(analyzer.analyze(context, batch, config))
+            return list(analyzer.analyze(context, batch, config)), set()
+        except PartialFailure as partial:  # findings for most files, failures for a few
+            for path, error in partial.failed.items():
+                result.failures.append(AnalyzerFailure(analyzer=analyzer.name, path=path, error=error))
+            return partial.findings, set(partial.failed)
         except Exception as error:  # one analyzer's failure must not lose the others' findings
-            log.exception("analyzer %s failed", analyzer.name)
-            where = batch[0].path if len(batch) == 1 else f"{len(batch)} files"
-            result.notes.append(f"analyzer {analyzer.name!r} failed on {where}: {error}")
-            return []
+            log.debug("analyzer %s failed", analyzer.name, exc_info=True)
+            where = batch[0].path if len(batch) == 1 else None  # None: the analyzer failed on the whole run
+            result.failures.append(AnalyzerFailure(analyzer=analyzer.name, path=where, error=_describe(error)))
+            return [], {where}
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         batch_jobs = [(a, todo(a)) for a in per_file if a.batch]
@@ -221,14 +259,24 @@ def run_offline(
             remember(analyzer, batch, future.result())
 
     for analyzer in cross_file:
-        result.findings.extend(run(analyzer, sources))
+        result.findings.extend(run(analyzer, sources)[0])
     for source in sources:
         forget_parse(source)
 
     if store is not None and fresh:
         store.cache_put_many(fresh)
     result.findings = postprocess(result.findings, sources, config)
+    # ruff's thread reports whenever it finishes: a stable order makes reports and SARIF comparable
+    result.failures.sort(key=lambda f: (f.path or "", f.analyzer, f.error))
     return result
+
+
+def _describe(error: BaseException) -> str:
+    """``RuntimeError: boom``; our own errors (ruff's, the parser's) already say what they are."""
+    text = str(error) or "(no message)"
+    if isinstance(error, SyntaxError) or type(error).__module__.startswith("bumba_magics"):
+        return text
+    return f"{type(error).__name__}: {text}"
 
 
 def postprocess(findings: list[Finding], sources: list[Source], config: AnalyzerConfig) -> list[Finding]:

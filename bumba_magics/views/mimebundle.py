@@ -97,16 +97,26 @@ def severity_counts(report: Report) -> list[tuple[Severity, int]]:
 def gate_sentence(report: Report) -> str | None:
     """``Gate: FAIL (2 findings at or above high)`` — or None when no threshold was set."""
     gate, threshold = report.summary.gate, report.run.fail_on
+    incomplete = f"the review is incomplete: {report.incomplete_summary()}" if report.incomplete else None
     if report.run.gate is not None:  # a verdict with reasons (checkpoint budgets)
         failing = [r.removeprefix("FAIL: ") for r in report.metrics.get("reasons", []) if r.startswith("FAIL")]
-        return f"Gate: {report.run.gate.upper()}" + (f" ({'; '.join(failing)})" if failing else "")
+        if incomplete and not any(r.startswith("the review is incomplete") for r in failing):
+            failing.insert(0, incomplete)  # e.g. the agent stopped after the verdict was reached
+        return f"Gate: {(gate or report.run.gate).upper()}" + (f" ({'; '.join(failing)})" if failing else "")
     if gate is None or threshold is None:
         return None
     reaching = len(report.at_least(threshold))
     if gate == "fail":
         noun = "finding" if reaching == 1 else "findings"
-        return f"Gate: FAIL ({reaching} {noun} at or above {threshold.value})"
+        reasons = [incomplete] if incomplete else []
+        if reaching or not incomplete:
+            reasons.append(f"{reaching} {noun} at or above {threshold.value}")
+        return f"Gate: FAIL ({'; '.join(reasons)})"
     return f"Gate: PASS (nothing at or above {threshold.value})"
+
+
+# What an incomplete report says above its findings, in every view.
+INCOMPLETE_HEADING = "Review incomplete: these parts of the code were not looked at"
 
 
 def run_facts(report: Report) -> list[tuple[str, str]]:
@@ -159,6 +169,9 @@ white-space:pre;margin:4px 0;color:inherit}
 .bumba-report .bumba-meta{opacity:.7;font-size:11px}
 .bumba-report a{color:var(--jp-content-link-color,inherit);text-decoration:underline}
 .bumba-report .bumba-none{font-weight:600;margin:6px 0}
+.bumba-report .bumba-incomplete{border-left:4px solid var(--jp-error-color1,#c62828);padding:4px 8px;margin:6px 0;
+background:rgba(198,40,40,.08)}
+.bumba-report .bumba-incomplete ul{margin:2px 0 0 0;padding-left:18px}
 """
 
 
@@ -208,7 +221,18 @@ def _html_header(report: Report) -> list[str]:
     gate = gate_sentence(report)
     if gate:
         parts.append(f'<div class="bumba-gate bumba-gate-{_esc(summary.gate)}">{_esc(gate)}</div>')
+    if report.incomplete:
+        parts.append(_html_incomplete(report))
     return parts
+
+
+def _html_incomplete(report: Report) -> str:
+    # inline style too: sanitisers that drop <style> (untrusted notebooks) keep style attributes
+    items = "".join(f"<li>{_esc(reason)}</li>" for reason in report.incomplete_reasons())
+    return (
+        '<div class="bumba-incomplete" style="border-left:4px solid #c62828;padding:4px 8px">'
+        f"<strong>{_esc(INCOMPLETE_HEADING)}</strong><ul>{items}</ul></div>"
+    )
 
 
 def _html_section(label: str, body: str) -> str:
@@ -429,6 +453,9 @@ def _md_header(report: Report) -> list[str]:
     gate = gate_sentence(report)
     if gate:
         lines += [f"**{md_escape(gate)}**", ""]
+    if report.incomplete:
+        lines += [f"> **{md_escape(INCOMPLETE_HEADING)}**", ">"]
+        lines += [f"> - {md_cell(reason)}" for reason in report.incomplete_reasons()] + [""]
     return lines
 
 
@@ -532,6 +559,9 @@ def report_to_text(report: Report, verbose: bool = False) -> str:
     gate = gate_sentence(report)
     if gate:
         lines.append(gate)
+    if report.incomplete:
+        lines += ["", f"{INCOMPLETE_HEADING}:"]
+        lines += [f"  ! {_one_line(reason)}" for reason in report.incomplete_reasons()]
     if report.narrative:
         lines += ["", "Narrative:"] + _indented("", report.narrative, indent="  ")
     if report.metrics:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Category, Finding, Severity
-from .mimebundle import SEVERITY_COLOURS, SEVERITY_ORDER, report_to_html
+from .mimebundle import INCOMPLETE_HEADING, SEVERITY_COLOURS, SEVERITY_ORDER, report_to_html
 
 if TYPE_CHECKING:
     from ..analyzers.architecture import ImportGraph
@@ -171,6 +171,8 @@ def verdict(report: Report) -> tuple[str, str]:
     run = report.run
     if run.fail_on is None:
         return "no gate", "No gate was set (fail_on not given): the report informs, it does not pass or fail."
+    if report.incomplete:
+        return "FAILED", f"The review is incomplete ({report.incomplete_summary()}): the gate failed."
     reached = report.at_least(run.fail_on)
     if reached:
         return "FAILED", f"{len(reached)} finding(s) at or above '{run.fail_on.value}': the gate failed."
@@ -186,6 +188,10 @@ def executive_summary(report: Report, top: int = 5, trend: Trend | None = None) 
     for f in findings:
         by_category.setdefault(f.category.value, Counter())[f.severity.value] += 1
     parts = [f'<p><span class="verdict" style="background:{colour}">Gate: {_esc(word)}</span> {_esc(sentence)}</p>']
+    unread = report.incomplete_reasons()
+    if unread:  # before the counts: they do not cover these
+        parts.append(f"<p><strong>{_esc(INCOMPLETE_HEADING)}:</strong></p><ul>"
+                     + "".join(f"<li>{_esc(reason)}</li>" for reason in unread) + "</ul>")
     total = Counter(f.severity.value for f in findings)
     headline = ", ".join(f"{total[s.value]} {s.value}" for s in SEVERITY_ORDER if total[s.value]) or "none"
     parts.append(f"<p><strong>{len(findings)} findings</strong> ({_esc(headline)}).")
@@ -202,7 +208,8 @@ def executive_summary(report: Report, top: int = 5, trend: Trend | None = None) 
         parts.append(findings_rows(first, new=set(trend.new_fingerprints) if trend else None))
     else:
         parts.append("<p><strong>No findings.</strong></p>")
-    text = f"Gate: {word}. {sentence}\n{len(findings)} findings ({headline})\n" + "\n".join(
+    text = f"Gate: {word}. {sentence}\n" + "".join(f"  ! {reason}\n" for reason in unread)
+    text += f"{len(findings)} findings ({headline})\n" + "\n".join(
         f"  {f.severity.value:<8} {f.rule:<8} {f.location.label()}  {f.title}" for f in first)
     return Section("".join(parts), text)
 

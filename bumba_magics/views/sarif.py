@@ -254,15 +254,29 @@ def _utc(timestamp: str) -> str:
 
 
 def _invocation(report: Report) -> dict[str, Any]:
+    """The run's invocation: unsuccessful when an analyzer (or the agent) failed, with one error
+    notification per failure at the file it failed on; code too large to read is a warning at its file."""
     invocation: dict[str, Any] = {
-        "executionSuccessful": True,
+        "executionSuccessful": not report.failures,
         "startTimeUtc": _utc(report.run.started),
     }
-    if report.notes:
-        invocation["toolExecutionNotifications"] = [
-            {"message": {"text": note}, "level": "note"} for note in report.notes
-        ]
+    notifications = [_notification(failure.message(), "error", failure.path, failure.analyzer)
+                     for failure in report.failures]
+    notifications += [_notification(unread.message(), "warning", unread.path, None)
+                      for unread in report.not_reviewed]
+    notifications += [{"message": {"text": note}, "level": "note"} for note in report.notes]
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     return invocation
+
+
+def _notification(text: str, level: str, path: str | None, analyzer: str | None) -> dict[str, Any]:
+    notification: dict[str, Any] = {"message": {"text": text}, "level": level}
+    if path:
+        notification["locations"] = _locations(Location(path=path))
+    if analyzer:
+        notification["properties"] = {"analyzer": analyzer}
+    return notification
 
 
 def _run_properties(report: Report) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from ..findings import Finding
 from .frontend import DEFAULT_TIMEOUT, FrontendReply, ask_frontend
 from .mimebundle import (
+    INCOMPLETE_HEADING,
     SEVERITY_ORDER,
     _badge,
     format_duration,
@@ -163,6 +164,10 @@ def header_html(model: FindingsModel) -> str:
     if gate:
         colour = "var(--jp-error-color1,#c62828)" if report.summary.gate == "fail" else "var(--jp-success-color1,#2e7d32)"
         parts.append(f'<div style="font-weight:700;color:{colour}">{_esc(gate)}</div>')
+    if report.incomplete:  # above the findings: they do not cover what is listed here
+        items = "".join(f"<li>{_esc(reason)}</li>" for reason in report.incomplete_reasons())
+        parts.append('<div style="border-left:4px solid var(--jp-error-color1,#c62828);padding:2px 8px">'
+                     f"<strong>{_esc(INCOMPLETE_HEADING)}</strong><ul>{items}</ul></div>")
     return "".join(parts)
 
 
