@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..context.confine import Refused, confine
@@ -83,11 +84,14 @@ REPOSITORY_COMMANDS: dict[tuple[str, str], str] = {
 }
 # Every key of the pager section names a pager (pager.log = "sh -c ...").
 _ALL_OF_SECTION = {"pager": "false"}
-# Keys naming a file git reads and, when a line does not parse, quotes back in its error message.
+# Keys naming a file git reads and, when a line does not parse, quotes back in its error message
+# ("fatal: invalid object name: <the file's first line>"): kept only when the file lies inside the root.
+# blame.ignoreRevsFile repeats, and git keeps its values sorted, so an empty value resets nothing: blame
+# gets --no-ignore-revs-file and the files kept instead (see Neutralised.ignore_revs).
 REPOSITORY_FILES: dict[tuple[str, str], str] = {
-    ("blame", "ignorerevsfile"): "",  # an empty name resets the list (the key may repeat)
     ("core", "attributesfile"): "/dev/null",
 }
+_IGNORE_REVS = "blame.ignorerevsfile"
 # the user's own, and ours ("command": the overrides themselves; no GIT_CONFIG_* of the caller's gets in).
 # "local", "worktree" and the files they include are the project's.
 _TRUSTED_SCOPES = frozenset({"system", "global", "command"})
@@ -95,6 +99,15 @@ _TRUSTED_SCOPES = frozenset({"system", "global", "command"})
 
 class GitError(Exception):
     """Git failed, was refused, or took too long; the message says which, for the model."""
+
+
+@dataclass
+class Neutralised:
+    """What a git command is run with: the config overrides, and blame's ignore-revs files (None: as
+    configured, since the repository set none)."""
+
+    pairs: list[tuple[str, str]]
+    ignore_revs: list[str] | None = None
 
 
 def split_key(key: str) -> tuple[str, str, str | None]:
@@ -143,11 +156,18 @@ def configured(base: list[str], environment: dict[str, str]) -> list[tuple[str, 
     return entries
 
 
-def overrides(entries: list[tuple[str, str, str | None]], root: Path, top: Path) -> list[tuple[str, str]]:
-    """The (key, value) pairs that leave the repository's configuration nothing to run."""
+def overrides(entries: list[tuple[str, str, str | None]], root: Path, top: Path) -> Neutralised:
+    """What leaves the repository's configuration nothing to run and no file outside the root to quote."""
     result = dict(ALWAYS)
     files: dict[str, list[str]] = {}
+    ignore_revs: list[str] = []
+    ignore_revs_untrusted = False
     for scope, key, value in entries:
+        if key.lower() == _IGNORE_REVS:
+            kept = value if scope in _TRUSTED_SCOPES else _inside(value or "", root, top)
+            ignore_revs += [kept] if kept else []
+            ignore_revs_untrusted |= scope not in _TRUSTED_SCOPES
+            continue
         if scope in _TRUSTED_SCOPES:
             continue
         section, name, _ = split_key(key)
@@ -162,12 +182,9 @@ def overrides(entries: list[tuple[str, str, str | None]], root: Path, top: Path)
     pairs = list(result.items())
     for key, values in files.items():
         section, name, _ = split_key(key)
-        pairs.append((key, REPOSITORY_FILES[section, name]))  # reset, then what stays inside the root
-        for value in values:
-            kept = _inside(value, root, top)
-            if kept is not None:
-                pairs.append((key, kept))
-    return pairs
+        pairs.append((key, REPOSITORY_FILES[section, name]))  # nothing, or the last value inside the root
+        pairs += [(key, kept) for kept in (_inside(v, root, top) for v in values) if kept is not None]
+    return Neutralised(pairs, ignore_revs if ignore_revs_untrusted else None)
 
 
 def _inside(value: str, root: Path, top: Path) -> str | None:
@@ -187,8 +204,11 @@ def run_git(root: Path, *args: str) -> str:
     environment = _environment()
     # the overrides of ALWAYS apply to the discovery too (safe.bareRepository among them)
     discovery = dict(environment, **_config_environment(list(ALWAYS.items())))
-    pairs = overrides(configured(base, discovery), root, top)
-    done = _run([*base, *args], dict(environment, **_config_environment(pairs)))
+    neutralised = overrides(configured(base, discovery), root, top)
+    if args and args[0] == "blame" and neutralised.ignore_revs is not None:
+        args = ("blame", "--no-ignore-revs-file", *(f"--ignore-revs-file={f}" for f in neutralised.ignore_revs),
+                *args[1:])
+    done = _run([*base, *args], dict(environment, **_config_environment(neutralised.pairs)))
     if done.returncode != 0:
         raise GitError(f"git: {done.stderr.strip()[:500] or 'failed'}")
     return done.stdout

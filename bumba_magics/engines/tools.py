@@ -431,7 +431,7 @@ class ToolBox:
             lines.append(f"- {finding.severity.value} {finding.rule} {finding.location.label()}: {finding.title}")
         if len(result.findings) > MAX_FINDINGS:
             lines.append(f"[{len(result.findings) - MAX_FINDINGS} more not shown]")
-        return "\n".join(lines + [f"note: {n}" for n in result.notes])
+        return "\n".join(lines + [f"note: {n}" for n in [*context.notes, *result.notes]])
 
     def memory_read(self, key: str | None = None) -> str:
         memory = self.store.memory_get(self.root) if self.store is not None else {}
