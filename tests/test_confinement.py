@@ -18,6 +18,7 @@ import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from bumba_magics.agents import discover_agents_with_errors
 from bumba_magics.context.confine import Refused, confine, read_bytes
 from bumba_magics.context.files import collect
 from bumba_magics.engines.tools import ToolBox
@@ -270,3 +271,13 @@ def test_folder_wide_tools_pass_by_what_they_may_not_read_and_say_so(project):
     assert "note: skipped users.py: link leads outside the review root" in analyzed.splitlines()
     read, is_error = toolbox.call("read_file", {"path": "alias.py"})
     assert not is_error and "VALUE = 1" in read
+
+
+def test_an_agent_file_that_is_a_pipe_is_a_load_error_not_a_hang(tmp_path):
+    agents = tmp_path / "project" / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    os.mkfifo(agents / "reviewer.md")
+    specs, errors = finishes(discover_agents_with_errors, tmp_path / "project", tmp_path / "home",
+                             pipes=(agents / "reviewer.md",))
+    assert "backend-engineer" in [spec.name for spec in specs]
+    assert ["a named pipe (FIFO), not a regular file" in str(error) for error in errors] == [True]
