@@ -108,6 +108,7 @@ def test_confine_passes_regular_files_inside_and_says_why_it_refuses_the_rest(pr
     refusals = {
         "users.txt": "link leads outside the review root",
         "shared": "link leads outside the review root",
+        "shared/stolen.py": "link leads outside the review root",  # a regular file, in a linked folder
         "zero.txt": "link leads outside the review root",
         "pipe.py": "a named pipe (FIFO), not a regular file",
         "pkg": "a folder, not a file",

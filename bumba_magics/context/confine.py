@@ -68,31 +68,65 @@ def not_regular(mode: int) -> str:
     return "not a regular file"
 
 
+class Confinement:
+    """:func:`confine` for many paths under one root: the real path of each folder is worked out once.
+
+    Make one per operation (a scan, a tool call) and let it go: what a folder really is can change, and a
+    cache kept longer would go on trusting it.
+    """
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.given_root = os.path.abspath(root)
+        self.root = os.path.realpath(root)
+        self._folders: dict[str, str] = {}
+
+    def _real(self, given: str) -> tuple[str, os.stat_result | None]:
+        """The real path of an absolute path, and its lstat when that is also its stat (not a link)."""
+        try:
+            status = os.lstat(given)
+        except OSError:
+            return os.path.realpath(given), None
+        if stat.S_ISLNK(status.st_mode):
+            return os.path.realpath(given), None
+        folder, name = os.path.split(given)
+        if folder not in self._folders:
+            self._folders[folder] = os.path.realpath(folder)
+        return os.path.join(self._folders[folder], name), status
+
+    def check(self, path: str | os.PathLike[str], *, max_bytes: int | None = None,
+              folders: bool = False) -> Confined:
+        """``path`` when its real path lies inside the root and it is a regular file (or, with ``folders``,
+        a folder) of at most ``max_bytes``; :class:`Refused` says why not."""
+        given = os.path.abspath(path)
+        real, status = self._real(given)
+        if not inside(real, self.root):
+            through_link = inside(given, self.root) or inside(given, self.given_root)
+            raise Refused(OUTSIDE_LINK if through_link else OUTSIDE)
+        if status is None:
+            try:
+                status = os.stat(real)
+            except OSError as error:
+                if os.path.islink(given):
+                    raise Refused("a link to nothing (its target does not exist)") from None
+                raise Refused(f"cannot be read ({error.strerror or error})") from None
+        # the Path the caller gave when it is already the real one: most are, and a new Path costs
+        real_path = path if isinstance(path, Path) and os.fspath(path) == real else Path(real)
+        if stat.S_ISDIR(status.st_mode) and folders:
+            return Confined(real_path, 0, True)
+        if not stat.S_ISREG(status.st_mode):
+            raise Refused(not_regular(status.st_mode))
+        if max_bytes is not None and status.st_size > max_bytes:
+            raise TooLarge(status.st_size, max_bytes)
+        return Confined(real_path, status.st_size, False)
+
+
 def confine(
     path: str | os.PathLike[str], root: str | os.PathLike[str], *, max_bytes: int | None = None,
     folders: bool = False,
 ) -> Confined:
     """``path`` when its real path lies inside ``root`` and it is a regular file (or, with ``folders``, a
-    folder) of at most ``max_bytes``; :class:`Refused` says why not."""
-    given = os.path.abspath(path)
-    real = os.path.realpath(given)
-    top = os.path.realpath(root)
-    if not inside(real, top):
-        through_link = inside(given, top) or inside(given, os.path.abspath(root))
-        raise Refused(OUTSIDE_LINK if through_link else OUTSIDE)
-    try:
-        status = os.stat(real)
-    except OSError as error:
-        if os.path.islink(given):
-            raise Refused("a link to nothing (its target does not exist)") from None
-        raise Refused(f"cannot be read ({error.strerror or error})") from None
-    if stat.S_ISDIR(status.st_mode) and folders:
-        return Confined(Path(real), 0, True)
-    if not stat.S_ISREG(status.st_mode):
-        raise Refused(not_regular(status.st_mode))
-    if max_bytes is not None and status.st_size > max_bytes:
-        raise TooLarge(status.st_size, max_bytes)
-    return Confined(Path(real), status.st_size, False)
+    folder) of at most ``max_bytes``; :class:`Refused` says why not. The check never opens the file."""
+    return Confinement(root).check(path, max_bytes=max_bytes, folders=folders)
 
 
 def read_bytes(path: str | os.PathLike[str], max_bytes: int, *, head: bool = False) -> bytes:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
-from .confine import OUTSIDE, Refused, TooLarge, confine, inside, read_bytes
+from .confine import OUTSIDE, Confinement, Refused, TooLarge, confine, inside, read_bytes
 from .notebook import NOTEBOOK_MAX_BYTES, NotebookError, find_repository_root, notebook_source
 from .source import Context, Source, SourceKind
 
@@ -116,10 +116,16 @@ class IgnoreRules:
             for name in IGNORE_FILES:
                 # read through read_bytes: a .gitignore that is a pipe must not hang the walk. Ignore files
                 # only decide what is skipped and are never sent, so one may link anywhere
+                path = folder / name
                 try:
-                    data = read_bytes(os.path.realpath(folder / name), IGNORE_FILE_MAX_BYTES)
-                except Refused:
-                    continue
+                    data = read_bytes(path, IGNORE_FILE_MAX_BYTES)
+                except Refused:  # absent (the common case), or a link read_bytes does not follow
+                    if not os.path.islink(path):
+                        continue
+                    try:
+                        data = read_bytes(os.path.realpath(path), IGNORE_FILE_MAX_BYTES)
+                    except Refused:
+                        continue
                 lines += data.decode("utf-8", errors="replace").splitlines()
             self._specs[folder] = GitIgnoreSpec.from_lines(lines) if lines else None
         return self._specs[folder]
@@ -190,14 +196,17 @@ class _Collection:
     max_file_bytes: int
     sources: dict[str, Source] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    bounds: dict[Path, Confinement] = field(default_factory=dict)
 
     def add(self, path: Path, kind: SourceKind, named: bool, bound: Path) -> None:
         """Read ``path`` when it passes confinement to ``bound``, else note why it is skipped."""
         shown = display_path(path, self.root)
         if shown in self.sources or shown in self.skipped:
             return
+        if bound not in self.bounds:
+            self.bounds[bound] = Confinement(bound)
         try:
-            real = confine(path, bound).path
+            real = self.bounds[bound].check(path).path
         except Refused as refusal:
             self.skipped[shown] = refusal.reason
             return

@@ -26,7 +26,7 @@ from typing import Any
 import re2
 from pydantic import ValidationError
 
-from ..context.confine import OUTSIDE_LINK, Refused, TooLarge, confine, inside, read_bytes
+from ..context.confine import OUTSIDE_LINK, Confinement, Refused, TooLarge, confine, inside, read_bytes
 from ..context.files import IgnoreRules, collect, display_path, walk
 from ..context.notebook import notebook_source, split_lines
 from ..context.redact import is_credential_file
@@ -272,9 +272,10 @@ class ToolBox:
         wanted = (lambda name: fnmatch.fnmatch(name, pattern)) if pattern else (lambda name: True)
         entries = sorted(walk(folder, IgnoreRules(folder), wanted), key=lambda p: self._shown(p))
         lines = []
+        confinement = Confinement(self.root)
         for file in entries[:limit]:
             try:
-                size = confine(file, self.root).size
+                size = confinement.check(file).size
             except Refused as refusal:  # listed, so the model knows it is there and why it cannot read it
                 lines.append(f"{self._shown(file)}  (not readable: {refusal.reason})")
                 continue
@@ -326,11 +327,12 @@ class ToolBox:
         deadline = time.monotonic() + self.search_seconds
         hits: list[str] = []
         refused: list[str] = []
+        confinement = Confinement(self.root)
         for file in files:
             if is_credential_file(file.name) or file.suffix == ".ipynb":
                 continue
             try:
-                text = self._text(confine(file, self.root).path)
+                text = self._text(confinement.check(file).path)
             except Refused as refusal:
                 refused.append(f"{self._shown(file)} ({refusal.reason})")
                 continue
