@@ -6,7 +6,7 @@ notebook project), and git runs what such a config names: a ``filter.<driver>.cl
 ``gpg.program`` on ``git log`` when ``log.showSignature`` is on, the ``post-index-change`` hook when
 ``git diff`` refreshes the index, a lazy fetch's transport in a partial clone.
 
-How (measured on git 2.39, the oldest we support): before each command ``git config --list
+How (measured on git 2.39): before each command ``git config --list
 --show-scope`` (includes followed) lists what is configured; every key of the repository's own scopes
 that names a program (:data:`REPOSITORY_COMMANDS`, the keys git-config(1) and gitattributes(5) describe
 as running a command) is overridden with a value that runs nothing, and keys that name a file whose
@@ -22,7 +22,7 @@ Why not a pure-Python reader (dulwich): git's own porcelain gives the output use
 (rename detection, blame's line moves, ``--date``), and the output must not change for normal
 repositories. The user's own system and global config stay in effect (``safe.directory`` is honoured
 only there, and e.g. git-lfs's filter lives there): only the repository's config is untrusted.
-The discovery costs one extra ``git config`` process per call (about 2 ms).
+The discovery costs one extra ``git config`` process per call (2-3 ms).
 """
 
 from __future__ import annotations
