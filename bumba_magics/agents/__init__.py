@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from importlib import resources
@@ -21,6 +22,8 @@ from typing import Any, Literal, NamedTuple
 import ftfy
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from ..context.confine import Refused, read_bytes
 
 __all__ = [
     "AGENT_TOOLS",
@@ -44,6 +47,7 @@ __all__ = [
 ]
 
 DEFAULT_AGENT = "backend-engineer"
+AGENT_FILE_MAX_BYTES = 1_000_000
 
 # Agent files say "sonnet" / "opus" / "haiku"; these are the ids they mean today. Chosen among the ids the
 # installed SDK knows and does not mark deprecated (claude-sonnet-4-5 reaches end of life on 2026-11-30).
@@ -407,10 +411,10 @@ def parse_agent(data: bytes, path: Path | str | None = None, source: Source = "p
 
 def load_agent(path: Path | str, source: Source = "path") -> AgentSpec:
     """Read and parse one agent file; raise AgentFileError if it cannot be used."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise AgentFileError(path, f"cannot be read ({error.strerror or error})") from None
+    try:  # without blocking: a project's .claude/agents/x.md may be a named pipe
+        data = read_bytes(os.path.realpath(path), AGENT_FILE_MAX_BYTES)
+    except Refused as error:
+        raise AgentFileError(path, error.reason) from None
     return parse_agent(data, path, source)
 
 

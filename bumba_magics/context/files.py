@@ -1,4 +1,12 @@
-"""Collect the files a review reads: a file, a folder (respecting .gitignore / .bumbaignore) or a glob."""
+"""Collect the files a review reads: a file, a folder (respecting .gitignore / .bumbaignore) or a glob.
+
+What the user names decides where a review may read: a folder, or a glob's fixed leading folders, is the
+bound of what a scan finds there (the review root when the named place lies inside it), and every file
+found must stay inside that bound — a link out of it, a pipe, a device is a skipped file with its reason.
+A named file's own real path is its bound: naming ``users.txt`` that links elsewhere is asking for it, and
+its real folder becomes the review root. With an explicit ``root`` (the agent's tools, a notebook's
+repository) what is named must lie inside the root as well.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +22,7 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
+from .confine import OUTSIDE, Confinement, Refused, TooLarge, confine, inside, read_bytes
 from .notebook import NOTEBOOK_MAX_BYTES, NotebookError, find_repository_root, notebook_source
 from .source import Context, Source, SourceKind
 
@@ -41,6 +50,7 @@ TEXT_PATTERNS = ("*.txt", "*.md")
 GENERATED_NAMES = ("package-lock.json", "npm-shrinkwrap.json", "*.min.json")
 
 BINARY_SNIFF_BYTES = 8192
+IGNORE_FILE_MAX_BYTES = 1_000_000
 GLOB_CHARACTERS = frozenset("*?[")
 
 
@@ -104,10 +114,19 @@ class IgnoreRules:
         if folder not in self._specs:
             lines: list[str] = []
             for name in IGNORE_FILES:
+                # read through read_bytes: a .gitignore that is a pipe must not hang the walk. Ignore files
+                # only decide what is skipped and are never sent, so one may link anywhere
+                path = folder / name
                 try:
-                    lines += (folder / name).read_text(encoding="utf-8", errors="replace").splitlines()
-                except OSError:
-                    continue
+                    data = read_bytes(path, IGNORE_FILE_MAX_BYTES)
+                except Refused:  # absent (the common case), or a link read_bytes does not follow
+                    if not os.path.islink(path):
+                        continue
+                    try:
+                        data = read_bytes(os.path.realpath(path), IGNORE_FILE_MAX_BYTES)
+                    except Refused:
+                        continue
+                lines += data.decode("utf-8", errors="replace").splitlines()
             self._specs[folder] = GitIgnoreSpec.from_lines(lines) if lines else None
         return self._specs[folder]
 
@@ -143,8 +162,12 @@ class IgnoreRules:
 
 
 def walk(folder: Path, rules: IgnoreRules, wanted: Callable[[str], bool] = bool) -> Iterator[Path]:
-    """Files under ``folder`` whose name is ``wanted`` and that are not ignored; ignored folders are pruned
-    before they are entered, which is what keeps a large repository fast."""
+    """Entries under ``folder`` whose name is ``wanted`` and that are not ignored; ignored folders are pruned
+    before they are entered, which is what keeps a large repository fast.
+
+    Everything that is not a folder is yielded as it was found — links, pipes, devices included — so the
+    reader can :func:`~.confine.confine` it and say why it is skipped rather than pass it by in silence.
+    """
     pending = [(folder, rules.ancestors(folder))]
     while pending:
         current, governing = pending.pop()
@@ -158,7 +181,7 @@ def walk(folder: Path, rules: IgnoreRules, wanted: Callable[[str], bool] = bool)
                 path = Path(entry.path)
                 if entry.name not in SKIP_DIRS and not rules.ignored(path, True, governing):
                     pending.append((path, [*governing, path]))
-            elif wanted(entry.name) and entry.is_file():
+            elif wanted(entry.name) and not (entry.is_symlink() and entry.is_dir()):
                 path = Path(entry.path)
                 if not rules.ignored(path, False, governing):
                     yield path
@@ -174,13 +197,22 @@ class _Collection:
     sources: dict[str, Source] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     too_large: set[str] = field(default_factory=set)  # skipped code the review never read
+    bounds: dict[Path, Confinement] = field(default_factory=dict)
 
-    def add(self, path: Path, kind: SourceKind, named: bool) -> None:
+    def add(self, path: Path, kind: SourceKind, named: bool, bound: Path) -> None:
+        """Read ``path`` when it passes confinement to ``bound``, else note why it is skipped."""
         shown = display_path(path, self.root)
         if shown in self.sources or shown in self.skipped:
             return
+        if bound not in self.bounds:
+            self.bounds[bound] = Confinement(bound)
         try:
-            source = read_source(path, shown, kind, self.max_file_bytes)
+            real = self.bounds[bound].check(path).path
+        except Refused as refusal:
+            self.skipped[shown] = refusal.reason
+            return
+        try:
+            source = read_source(real, shown, kind, self.max_file_bytes)
         except NotebookError as error:
             if named:
                 raise
@@ -221,25 +253,29 @@ def collect(
     names = [targets] if isinstance(targets, str) else list(targets)
     if not names:
         raise FileNotFoundError("nothing to review: no file, folder or glob given")
-    review_root = Path(os.path.abspath(root or _default_root(names)))
+    # the real path: confinement compares real paths, and found files are shown relative to the root
+    review_root = Path(os.path.realpath(root or _default_root(names)))
     extra = GitIgnoreSpec.from_lines(list(extra_ignores)) if extra_ignores else None
     collection = _Collection(review_root, max_file_bytes)
     for name in names:
-        for path, kind, named in _expand(name, review_root, root is not None):
+        for path, kind, named, bound in _expand(name, review_root, root is not None):
             if extra is not None and not named and extra.match_file(display_path(path, review_root)):
                 continue
-            collection.add(path, kind, named)
+            if kind is None:  # a folder a glob matched, through a link out of the bound
+                collection.skipped.setdefault(display_path(path, review_root), OUTSIDE_FOLDER)
+                continue
+            collection.add(path, kind, named, bound)
     return collection.context()
 
 
 def _default_root(names: list[str]) -> Path:
-    """The folder itself, a file's folder, or cwd for globs and several targets."""
+    """The folder itself, a file's real folder, or cwd for globs and several targets."""
     if len(names) == 1 and not _is_glob(names[0]):
         path = Path(names[0]).expanduser()
         if path.is_dir():
             return path
         if path.exists():
-            return path.parent
+            return Path(os.path.realpath(path)).parent
     return Path.cwd()
 
 
@@ -247,45 +283,75 @@ def _is_glob(name: str) -> bool:
     return not Path(name).exists() and bool(GLOB_CHARACTERS & set(name))
 
 
-def _expand(name: str, root: Path, rooted: bool) -> Iterator[tuple[Path, SourceKind, bool]]:
-    """(file, kind, named explicitly) for one target."""
+# (file as found, kind — None for a folder refused whole —, named explicitly, the bound it must stay in)
+_Expanded = tuple[Path, SourceKind | None, bool, Path]
+OUTSIDE_FOLDER = "a folder whose link leads outside the review root"
+
+
+def _expand(name: str, root: Path, rooted: bool) -> Iterator[_Expanded]:
+    """What one target stands for, each file with the folder it must stay inside."""
     if _is_glob(name):
-        yield from _expand_glob(name, root if rooted else Path.cwd())
+        yield from _expand_glob(name, root if rooted else Path.cwd(), root, rooted)
         return
     path = Path(name).expanduser()
     if not path.is_absolute() and rooted and not path.exists():
         path = root / path
-    if path.is_dir():
-        folder = path.resolve()
-        yield from _found(walk(folder, IgnoreRules(folder), _is_reviewed))
-    elif path.exists():
-        yield path.resolve(), kind_for(path.name) or _guess_kind(path), True
-    else:
+    if not path.exists():
         raise FileNotFoundError(f"no such file or folder: {name}")
+    real = Path(os.path.realpath(path))
+    if rooted and not inside(real, root):
+        raise Refused(f"{name}: {OUTSIDE} {root}")
+    if real.is_dir():
+        bound = root if inside(real, root) else real
+        yield from _found(walk(real, IgnoreRules(real), _is_reviewed), bound)
+    else:
+        # the file's own real path bounds it: the user named it (with a root, it lies inside, see above)
+        yield real, kind_for(path.name) or _guess_kind(real), True, root if rooted else real
 
 
-def _expand_glob(pattern: str, base: Path) -> Iterator[tuple[Path, SourceKind, bool]]:
+def _expand_glob(pattern: str, base: Path, root: Path, rooted: bool) -> Iterator[_Expanded]:
     # glob's ** does not enter hidden folders (.git, .venv, .tox), which keeps it fast; the ignore rules
     # then drop what a folder scan would skip
-    matches = sorted(glob.glob(os.path.expanduser(pattern), root_dir=base, recursive=True))
+    pattern = os.path.expanduser(pattern)
+    base = Path(os.path.realpath(base))
+    matches = sorted(glob.glob(pattern, root_dir=base, recursive=True))
     if not matches:
         raise FileNotFoundError(f"no files match {pattern}")
-    rules = IgnoreRules(base.resolve())
+    # the glob's fixed leading folders bound what it finds: `*.txt` stays in the folder it was run in,
+    # `/srv/app/*.py` was asked to look in /srv/app
+    start = _fixed_folder(pattern, base)
+    bound = root if rooted or inside(start, root) else start
+    rules = IgnoreRules(base)
     for match in matches:
-        path = (base / match).resolve()
+        path = base / match  # as matched, not resolved: a link is judged (and shown) under its own name
         if path.is_dir():
-            found: Iterable[Path] = walk(path, IgnoreRules(path), _is_reviewed)
+            real = Path(os.path.realpath(path))
+            if not inside(real, bound):
+                yield path, None, False, bound
+                continue
+            found: Iterable[Path] = walk(real, IgnoreRules(real), _is_reviewed)
         else:
             found = [path] if _is_reviewed(path.name) and not rules.ignored_anywhere(path) else []
-        yield from _found(found)
+        yield from _found(found, bound)
 
 
-def _found(paths: Iterable[Path]) -> Iterator[tuple[Path, SourceKind, bool]]:
+def _fixed_folder(pattern: str, base: Path) -> Path:
+    """The real folder a glob pattern starts from: its leading parts that hold no glob character."""
+    parts = Path(pattern).parts[:-1]
+    fixed: list[str] = []
+    for part in parts:
+        if GLOB_CHARACTERS & set(part):
+            break
+        fixed.append(part)
+    return Path(os.path.realpath(base.joinpath(*fixed)))
+
+
+def _found(paths: Iterable[Path], bound: Path) -> Iterator[_Expanded]:
     """Files a scan came across (not named by the user), with the kind each is read as."""
     for path in paths:
         kind = kind_for(path.name)
         if kind is not None:
-            yield path, kind, False
+            yield path, kind, False, bound
 
 
 def _is_reviewed(name: str) -> bool:
@@ -295,9 +361,9 @@ def _is_reviewed(name: str) -> bool:
 def _guess_kind(path: Path) -> SourceKind:
     """A file named on the command line with no known suffix: a python script by its shebang, else text."""
     try:
-        with path.open("rb") as handle:
-            first_line = handle.readline(200)
-    except OSError:
+        confine(path, path)  # a pipe or a device is not opened to guess: reading it is refused later
+        first_line = read_bytes(path, 200, head=True).split(b"\n", 1)[0]
+    except Refused:
         return "text"
     return "python" if first_line.startswith(b"#!") and b"python" in first_line else "text"
 
@@ -306,7 +372,8 @@ def _guess_kind(path: Path) -> SourceKind:
 
 
 def read_source(path: Path, shown: str, kind: SourceKind, max_file_bytes: int) -> Source:
-    """One file as a Source; SkippedFile says why it is left out, NotebookError for a broken .ipynb."""
+    """One file (a real path :func:`~.confine.confine` passed) as a Source; SkippedFile says why it is left
+    out, NotebookError for a broken .ipynb."""
     size = _size(path)
     if kind == "notebook":
         if size > NOTEBOOK_MAX_BYTES:
@@ -320,9 +387,11 @@ def read_source(path: Path, shown: str, kind: SourceKind, max_file_bytes: int) -
     if size > max_file_bytes:
         raise SkippedFile(_too_large(size, max_file_bytes), too_large=True)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise SkippedFile(f"cannot be read ({error.strerror or error})") from error
+        data = read_bytes(path, max_file_bytes)
+    except TooLarge as error:
+        raise SkippedFile(_too_large(error.size, max_file_bytes), too_large=True) from error
+    except Refused as error:
+        raise SkippedFile(error.reason) from error
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         raise SkippedFile("binary file")
     text = decode_python(data) if kind == "python" else decode_text(data)

@@ -2,8 +2,12 @@
 
 Every tool returns text (the redactor sees it before it is sent). A refusal or a bad argument is a
 :class:`ToolError`, answered to the model as an ``is_error`` tool result so it can correct itself; the
-review goes on. Nothing here writes a file, runs a shell, or touches the network: ``web_search`` is the
-API's own server-side tool, offered in ``research-technical`` only and executed by the API.
+review goes on. Arguments are checked against the tool's declared schema before the tool runs
+(:mod:`.tool_input`); every path passes :func:`~bumba_magics.context.confine.confine` (inside the root,
+a regular file or a folder: no link out, no pipe, no device); git runs with the repository's programs
+neutralised (:mod:`.safe_git`). Nothing here writes a file, runs a shell, or touches the network:
+``web_search`` is the API's own server-side tool, offered in ``research-technical`` only and executed by
+the API.
 """
 
 from __future__ import annotations
@@ -13,19 +17,23 @@ import fnmatch
 import json
 import os
 import re
-import subprocess
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import re2
 from pydantic import ValidationError
 
+from ..context.confine import OUTSIDE_LINK, Confinement, Refused, TooLarge, confine, inside, read_bytes
 from ..context.files import IgnoreRules, collect, display_path, walk
 from ..context.notebook import notebook_source, split_lines
 from ..context.redact import is_credential_file
 from ..context.source import Context, Source
 from ..findings import Finding, finding_json_schema
+from .safe_git import GitError, run_git
+from .tool_input import problems
 
 MAX_READ_LINES = 400
 MAX_RESULT_CHARS = 24_000
@@ -36,9 +44,23 @@ MAX_OUTPUT_LINES = 60
 MAX_FINDINGS = 60
 MAX_MEMORY_VALUE = 4_000
 MAX_MEMORY_KEYS = 200
-GIT_TIMEOUT = 15
+MAX_LINE = 10_000_000
+MAX_CELL = 100_000
+MAX_PATH_CHARS = 4096
+MAX_PATTERN_CHARS = 1000
+MAX_GIT_LOG = 100
+SEARCH_SECONDS = 10.0  # the whole search_text call, every file and line of it
 WEB_SEARCH_TOOL = {"type": "web_search_20250305", "name": "web_search", "max_uses": 5}
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/~^@{}-]{0,99}$")  # a git revision, never an option
+# search_text's regular expressions run on RE2, which matches in time linear in the text: Python's re
+# backtracks, and `(a+)+$` on a 100 kB line never ends. Measured on a 100 kB line of "a"s and a "b": RE2
+# answers in 0.1 ms; the `regex` package's timeout= stops after twice the timeout asked (and answers
+# nothing); re would run for ages. On a search over this repository (41,000 lines) RE2 costs about as much
+# as `regex` with a timeout (150-180 ms against 180-220 ms; re 12-95 ms), and literal searches, the common
+# case, skip regular expressions altogether. What RE2 lacks (look-around, back-references) is an error the
+# model can rewrite around.
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a bad pattern is the model's to hear about, not the terminal's
 
 
 class ToolError(Exception):
@@ -51,6 +73,7 @@ class Tool:
     description: str
     input_schema: dict
     handler: Callable[..., str]
+    checked: bool = True  # input checked against input_schema first; False: the handler validates it all
 
     def definition(self) -> dict:
         return {"name": self.name, "description": self.description, "input_schema": self.input_schema}
@@ -61,7 +84,9 @@ def _schema(properties: dict, required: Iterable[str] = ()) -> dict:
 
 
 _STR = {"type": "string"}
-_INT = {"type": "integer"}
+_PATH = {"type": "string", "maxLength": MAX_PATH_CHARS}
+_PATTERN = {"type": "string", "maxLength": MAX_PATTERN_CHARS}
+_LINE = {"type": "integer", "minimum": 1, "maximum": MAX_LINE}
 
 
 def report_finding_schema() -> dict:
@@ -108,6 +133,7 @@ class ToolBox:
     code: list[tuple[str, str]] = field(default_factory=list)  # (code, summary) from write_cell
     on_finding: Callable[[Finding], None] | None = None
     calls: int = 0
+    search_seconds: float = SEARCH_SECONDS
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -139,24 +165,32 @@ class ToolBox:
             return f"unknown or unavailable tool {name!r}; available: {', '.join(self.tools)}", True
         if not isinstance(arguments, dict):
             return "tool input must be a JSON object", True
+        if tool.checked:
+            found = problems(tool.input_schema, arguments)
+            if found:
+                return f"bad arguments for {name}: {'; '.join(found)}", True
+            arguments = {key: value for key, value in arguments.items() if value is not None}
         try:
             text = tool.handler(**arguments)
         except ToolError as error:
             return str(error), True
         except TypeError as error:  # unexpected or missing arguments
             return f"bad arguments for {name}: {error}", True
+        except (OSError, ValueError) as error:  # the file system said no in a way no check foresaw
+            return f"{name} failed: {error}", True
         if len(text) > MAX_RESULT_CHARS:
             text = text[:MAX_RESULT_CHARS] + f"\n[truncated: {len(text) - MAX_RESULT_CHARS} more characters]"
         return text, False
 
     # -- the sandbox ---------------------------------------------------------------------------------------
-    def resolve(self, path: str | None, *, must_exist: bool = True) -> Path:
-        """A path inside the root: no '..', no escape through a symlink, no credential file, no .git."""
+    def resolve(self, path: str | None) -> Path:
+        """The real path of a regular file or folder inside the root: no '..', no link out of the root, no
+        pipe or device, no credential file, no .git."""
         text = (path or ".").strip().replace("\\", "/")
         pure = PurePosixPath(text)
         if pure.is_absolute():
             try:
-                pure = PurePosixPath(Path(text).resolve().relative_to(self.root).as_posix())
+                pure = PurePosixPath(Path(os.path.realpath(text)).relative_to(self.root).as_posix())
             except ValueError:
                 raise ToolError(f"{path}: outside the project root; use paths relative to it") from None
         if ".." in pure.parts:
@@ -164,14 +198,17 @@ class ToolBox:
         if ".git" in pure.parts:
             raise ToolError(f"{path}: the .git folder is not readable; use git_log / git_blame / git_diff")
         full = self.root / pure
-        resolved = full.resolve()
-        if resolved != self.root and not resolved.is_relative_to(self.root):
-            raise ToolError(f"{path}: leads outside the project root (symbolic link)")
-        if is_credential_file(full.name) or is_credential_file(resolved.name):
+        real = os.path.realpath(full)
+        if not inside(real, self.root):
+            raise ToolError(f"{path}: {OUTSIDE_LINK}")
+        if is_credential_file(full.name) or is_credential_file(os.path.basename(real)):
             raise ToolError(f"{path}: a credential file; its content is never sent")
-        if must_exist and not resolved.exists():
+        if not os.path.lexists(full):
             raise ToolError(f"{path}: no such file or folder")
-        return resolved
+        try:
+            return confine(full, self.root, folders=True).path
+        except Refused as refusal:
+            raise ToolError(f"{path}: {refusal.reason}") from None
 
     def _shown(self, path: Path) -> str:
         return display_path(path, self.root)
@@ -182,39 +219,45 @@ class ToolBox:
             Tool("list_files", "List files under a folder of the project (relative path; default the root). "
                  "Ignored folders (.git, virtualenvs, build output, .gitignore) are skipped. Credential files "
                  "are listed as withheld.",
-                 _schema({"path": _STR, "pattern": {**_STR, "description": "glob on the file name, e.g. *.py"},
-                          "limit": _INT}), self.list_files),
+                 _schema({"path": _PATH,
+                          "pattern": {**_PATTERN, "description": "glob on the file name, e.g. *.py"},
+                          "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIST}}), self.list_files),
             Tool("read_file", "Read a text file of the project, with line numbers; give start_line/end_line "
                  f"for a range (at most {MAX_READ_LINES} lines per call).",
-                 _schema({"path": _STR, "start_line": _INT, "end_line": _INT}, ["path"]), self.read_file),
-            Tool("search_text", "Search the project's text files for a string (or a Python regex with "
-                 "regex=true); returns path:line: text.",
-                 _schema({"pattern": _STR, "path": _STR, "regex": {"type": "boolean"}, "glob": _STR},
+                 _schema({"path": _PATH, "start_line": _LINE, "end_line": _LINE}, ["path"]), self.read_file),
+            Tool("search_text", "Search the project's text files for a string (or, with regex=true, a regular "
+                 "expression in RE2 syntax: Python's without look-around or back-references); returns "
+                 "path:line: text.",
+                 _schema({"pattern": _PATTERN, "path": _PATH, "regex": {"type": "boolean"}, "glob": _PATTERN},
                          ["pattern"]), self.search_text),
             Tool("list_cells", "List the notebook's cells: number, type, In[n], first line, output size.",
-                 _schema({"notebook": _STR}), self.list_cells),
+                 _schema({"notebook": _PATH}), self.list_cells),
             Tool("read_cell", "Read one notebook cell (1-based number) and the text of its outputs.",
-                 _schema({"cell": _INT, "notebook": _STR, "outputs": {"type": "boolean"}}, ["cell"]),
+                 _schema({"cell": {"type": "integer", "minimum": 1, "maximum": MAX_CELL}, "notebook": _PATH,
+                          "outputs": {"type": "boolean"}}, ["cell"]),
                  self.read_cell),
             Tool("describe_variable", "Describe a variable of the running kernel: type, length, shape, dtypes, "
                  "columns, keys. Values are never shown unless the user allowed it.",
-                 _schema({"name": _STR}, ["name"]), self.describe_variable),
+                 _schema({"name": {"type": "string", "maxLength": 200}}, ["name"]), self.describe_variable),
             Tool("run_analyzer", "Run bumba's offline analyzers (ruff, security, secrets, performance, "
                  "architecture, hygiene, hardening) on a file or folder of the project.",
-                 _schema({"path": _STR, "analyzers": {"type": "array", "items": _STR}}), self.run_analyzer),
+                 _schema({"path": _PATH, "analyzers": {"type": "array", "items": _STR, "maxItems": 20}}),
+                 self.run_analyzer),
             Tool("memory_read", "Read the notes kept for this project by earlier reviews.",
                  _schema({"key": _STR}), self.memory_read),
             Tool("memory_write", "Keep a short note for later reviews of this project (an empty value deletes).",
                  _schema({"key": _STR, "value": _STR}, ["key", "value"]), self.memory_write),
             Tool("git_log", "Recent commits (optionally touching a path).",
-                 _schema({"path": _STR, "limit": _INT}), self.git_log),
+                 _schema({"path": _PATH, "limit": {"type": "integer", "minimum": 1, "maximum": MAX_GIT_LOG}}),
+                 self.git_log),
             Tool("git_blame", "Who last changed each line of a file (a line range is recommended).",
-                 _schema({"path": _STR, "start_line": _INT, "end_line": _INT}, ["path"]), self.git_blame),
+                 _schema({"path": _PATH, "start_line": _LINE, "end_line": _LINE}, ["path"]), self.git_blame),
             Tool("git_diff", "Uncommitted changes, or the changes since a revision (ref), optionally for a path.",
-                 _schema({"ref": _STR, "path": _STR}), self.git_diff),
+                 _schema({"ref": {"type": "string", "maxLength": 100}, "path": _PATH}), self.git_diff),
+            # validated by the Finding model itself (the schema is generated from it)
             Tool("report_finding", "Report one problem as a finding: where it is (path relative to the root, "
                  "and cell number for notebooks), the evidence, why it matters and what to do. One call per "
-                 "distinct problem.", report_finding_schema(), self.report_finding),
+                 "distinct problem.", report_finding_schema(), self.report_finding, checked=False),
             Tool("write_cell", "Hand over the code for the new notebook cell the user asked for. The user "
                  "reviews and runs it; it is never executed for them.",
                  _schema({"code": _STR, "summary": _STR}, ["code"]), self.write_cell),
@@ -229,10 +272,12 @@ class ToolBox:
         wanted = (lambda name: fnmatch.fnmatch(name, pattern)) if pattern else (lambda name: True)
         entries = sorted(walk(folder, IgnoreRules(folder), wanted), key=lambda p: self._shown(p))
         lines = []
+        confinement = Confinement(self.root)
         for file in entries[:limit]:
             try:
-                size = file.stat().st_size
-            except OSError:
+                size = confinement.check(file).size
+            except Refused as refusal:  # listed, so the model knows it is there and why it cannot read it
+                lines.append(f"{self._shown(file)}  (not readable: {refusal.reason})")
                 continue
             note = "  (withheld: credential file)" if is_credential_file(file.name) else ""
             lines.append(f"{self._shown(file)}  {size} bytes{note}")
@@ -258,13 +303,13 @@ class ToolBox:
         return f"{shown} (lines {start}-{end} of {len(lines)})\n{body}{more}"
 
     def _text(self, file: Path) -> str:
+        """A real path :meth:`resolve` or :func:`confine` passed, as text."""
         try:
-            size = file.stat().st_size
-            if size > MAX_SEARCH_FILE_BYTES:
-                raise ToolError(f"{self._shown(file)}: {size} bytes, too large to read")
-            data = file.read_bytes()
-        except OSError as error:
-            raise ToolError(f"{self._shown(file)}: cannot be read ({error.strerror or error})") from None
+            data = read_bytes(file, MAX_SEARCH_FILE_BYTES)
+        except TooLarge as error:
+            raise ToolError(f"{self._shown(file)}: {error.size} bytes, too large to read") from None
+        except Refused as refusal:
+            raise ToolError(f"{self._shown(file)}: {refusal.reason}") from None
         if b"\x00" in data[:8192]:
             raise ToolError(f"{self._shown(file)}: a binary file")
         return data.decode("utf-8", errors="replace")
@@ -272,30 +317,40 @@ class ToolBox:
     def search_text(self, pattern: str, path: str = ".", regex: bool = False, glob: str | None = None) -> str:
         if not pattern:
             raise ToolError("pattern is empty")
-        try:
-            matcher = re.compile(pattern if regex else re.escape(pattern))
-        except re.error as error:
-            raise ToolError(f"bad regex: {error}") from None
+        matches = _matcher(pattern, regex)
         folder = self.resolve(path)
         if folder.is_file():
             files: Iterable[Path] = [folder]
         else:
             wanted = (lambda name: fnmatch.fnmatch(name, glob)) if glob else (lambda name: True)
             files = walk(folder, IgnoreRules(folder), wanted)
+        deadline = time.monotonic() + self.search_seconds
         hits: list[str] = []
+        refused: list[str] = []
+        confinement = Confinement(self.root)
         for file in files:
             if is_credential_file(file.name) or file.suffix == ".ipynb":
                 continue
             try:
-                text = self._text(file)
+                text = self._text(confinement.check(file).path)
+            except Refused as refusal:
+                refused.append(f"{self._shown(file)} ({refusal.reason})")
+                continue
             except ToolError:
                 continue
             for number, line in enumerate(split_lines(text), start=1):
-                if matcher.search(line):
+                if time.monotonic() > deadline:
+                    raise ToolError(f"search_text stopped: it ran out of its {self.search_seconds:g} s budget "
+                                    f"in {self._shown(file)}; narrow the path or glob, or simplify the pattern. "
+                                    f"Matches so far:\n" + ("\n".join(hits) or "none"))
+                if matches(line):
                     hits.append(f"{self._shown(file)}:{number}: {line.strip()[:200]}")
                     if len(hits) >= MAX_SEARCH_RESULTS:
                         return "\n".join(hits) + f"\n[stopped at {MAX_SEARCH_RESULTS} matches]"
-        return "\n".join(hits) or "no matches"
+        answer = "\n".join(hits) or "no matches"
+        if refused:
+            answer += f"\n[not searched: {', '.join(refused[:10])}" + (" …]" if len(refused) > 10 else "]")
+        return answer
 
     # notebooks -------------------------------------------------------------------------------------------
     def _notebook(self, notebook: str | None) -> Source:
@@ -379,7 +434,7 @@ class ToolBox:
         if len(result.findings) > MAX_FINDINGS:
             lines.append(f"[{len(result.findings) - MAX_FINDINGS} more not shown]")
         return "\n".join(lines + [f"not analyzed: {f.message()}" for f in result.failures]
-                         + [f"note: {n}" for n in result.notes])
+                         + [f"note: {n}" for n in [*context.notes, *result.notes]])
 
     def memory_read(self, key: str | None = None) -> str:
         memory = self.store.memory_get(self.root) if self.store is not None else {}
@@ -402,35 +457,29 @@ class ToolBox:
         return f"{'kept' if value else 'deleted'} note {key!r}"
 
     def _git(self, *args: str) -> str:
-        # -c core.fsmonitor / --no-ext-diff / --no-textconv: a repository's own config must not make a
-        # read-only look run a program of its choosing
-        command = ["git", "-c", "core.fsmonitor=false", "-c", "core.pager=cat", "-C", str(self.root), *args]
+        # the flags (--no-textconv, --no-ext-diff, --no-show-signature) say it twice: safe_git already
+        # overrides the configuration that would run those programs
         try:
-            done = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=GIT_TIMEOUT,
-                                  check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
-        except FileNotFoundError:
-            raise ToolError("git is not installed") from None
-        except subprocess.TimeoutExpired:
-            raise ToolError(f"git took longer than {GIT_TIMEOUT} s") from None
-        if done.returncode != 0:
-            raise ToolError(f"git: {done.stderr.strip()[:500] or 'failed'}")
-        return done.stdout or "(no output)"
+            return run_git(self.root, *args) or "(no output)"
+        except GitError as error:
+            raise ToolError(str(error)) from None
 
     def _git_path(self, path: str | None) -> list[str]:
         return ["--", self._shown(self.resolve(path))] if path else []
 
     def git_log(self, path: str | None = None, limit: int = 20) -> str:
-        limit = max(1, min(int(limit or 20), 100))
-        return self._git("log", f"-n{limit}", "--date=short", "--format=%h %ad %an: %s", *self._git_path(path))
+        return self._git("log", "--no-show-signature", f"-n{limit}", "--date=short", "--format=%h %ad %an: %s",
+                         *self._git_path(path))
 
     def git_blame(self, path: str, start_line: int | None = None, end_line: int | None = None) -> str:
-        args = ["blame", "--date=short"]
+        args = ["blame", "--no-textconv", "--date=short"]
         if start_line:
-            args.append(f"-L{int(start_line)},{int(end_line or int(start_line) + MAX_READ_LINES - 1)}")
+            args.append(f"-L{start_line},{end_line or start_line + MAX_READ_LINES - 1}")
         return self._git(*args, *self._git_path(path))
 
     def git_diff(self, ref: str | None = None, path: str | None = None) -> str:
-        args = ["diff", "--no-ext-diff", "--no-textconv", "--no-color"]
+        # --ignore-submodules=dirty: telling a dirty submodule runs `git status` in it, under its own config
+        args = ["diff", "--no-ext-diff", "--no-textconv", "--no-color", "--ignore-submodules=dirty"]
         if ref:
             if not _REF.match(ref):
                 raise ToolError(f"{ref!r} is not a revision")
@@ -464,6 +513,19 @@ class ToolBox:
             raise ToolError("code is empty")
         self.code.append((code, summary))
         return "the cell will be inserted below the user's cell, unexecuted"
+
+
+def _matcher(pattern: str, regex: bool) -> Callable[[str], object]:
+    """A test for one line: a substring test for a literal, RE2 for a regular expression (see _RE2_OPTIONS)."""
+    if not regex:
+        return lambda line: pattern in line
+    try:
+        return re2.compile(pattern, options=_RE2_OPTIONS).search
+    except re2.error as error:
+        reason = error.args[0] if error.args else error
+        reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        raise ToolError(f"bad regex: {reason} (the syntax is RE2's: Python's without look-around or "
+                        "back-references)") from None
 
 
 def describe(value: Any, name: str = "value", *, include_values: bool = False) -> str:
