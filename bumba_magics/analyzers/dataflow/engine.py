@@ -5,8 +5,9 @@ A *summary* says, for one function of the target, what its return value is made 
 parameters and of sources it reads itself) and which parameters reach which sinks inside it (directly or
 through its own callees). It is computed the first time a call needs it, once, and applied at every call:
 that is what carries a request parameter through ``helpers.run_cmd(arg)`` in another module to
-``os.popen(cmd)``. A recursive call meets a summary still being computed and is treated as an unknown
-call (taint in, taint out), which keeps the analysis finite.
+``os.popen(cmd)``. A recursive call meets the summary being computed as it stands (empty at first); the
+function is then summarised again, until the summary stops changing or ``MAX_RECURSION_PASSES`` is reached,
+which keeps the analysis finite.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .program import ClassInfo, FunctionInfo, ModuleInfo, Program, dotted
 from .values import CLEAN, EMPTY, Origin, Step, Steps, Taints, Val, add_step, clear, join, merge
 
 MAX_CALL_DEPTH = 12  # summaries computed inside summaries; deeper calls are treated as unknown calls
+MAX_RECURSION_PASSES = 3
 _CONCRETE_FOR = {"secret": ("random",)}  # the origins a sink kind accepts; every other kind: not random
 
 
@@ -64,6 +66,8 @@ class Analysis:
         self.sink_sites: dict[tuple[str, int, int], bool] = {}
         self.fields_changed: set[str] = set()
         self._stack: list[str] = []
+        self._partial: dict[str, Summary] = {}
+        self._recursive: set[str] = set()
         self._imported: dict[str, Val] = {}
         self._ancestors: dict[str, list[str]] = {}
 
@@ -116,19 +120,35 @@ class Analysis:
     def summary(self, fn: FunctionInfo) -> Summary | None:
         if fn.qual in self.summaries:
             return self.summaries[fn.qual]
-        if fn.qual in self._stack or len(self._stack) >= MAX_CALL_DEPTH:
+        if fn.qual in self._partial:  # a recursive call: what the summary says so far (nothing, at first)
+            self._recursive.add(fn.qual)
+            return self._partial[fn.qual]
+        if len(self._stack) >= MAX_CALL_DEPTH:
             return None
         values, by_name = self._param_values(fn)
+        self._partial[fn.qual] = Summary(ret=CLEAN, params=values)
+        try:
+            for _ in range(MAX_RECURSION_PASSES):  # recursion: recompute until the summary stops growing
+                self._recursive.discard(fn.qual)
+                result = self._summarise(fn, values, by_name)
+                previous = self._partial[fn.qual]
+                self._partial[fn.qual] = result
+                if fn.qual not in self._recursive or (
+                        result.ret.same(previous.ret) and len(result.sinks) == len(previous.sinks)):
+                    break
+        finally:
+            del self._partial[fn.qual]
+        self.summaries[fn.qual] = result
+        return result
+
+    def _summarise(self, fn: FunctionInfo, values: list[Val], by_name: dict[str, Val]) -> Summary:
         frame = self.run_function(fn, by_name)
         ret = frame.returned or CLEAN
         ret_param = next((i for i, v in enumerate(values) if ret is v), -1)
         self_out = None
         if fn.kind == "method" and fn.params and frame.end_state is not None:
             self_out = frame.end_state.get(fn.params[0])
-        result = Summary(ret=ret, sinks=frame.param_sinks, ret_param=ret_param, self_out=self_out,
-                         params=values)
-        self.summaries[fn.qual] = result
-        return result
+        return Summary(ret=ret, sinks=frame.param_sinks, ret_param=ret_param, self_out=self_out, params=values)
 
     def _param_values(self, fn: FunctionInfo) -> tuple[list[Val], dict[str, Val]]:
         values = []

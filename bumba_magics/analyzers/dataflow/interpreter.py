@@ -545,7 +545,11 @@ class Frame:
             if key_node is None:  # {**other}
                 if value.items is not None:
                     items.update(value.items)
-                taints = merge(taints, value.taints)
+                    taints = merge(taints, value.taints)
+                elif value.deep():  # unknown keys: any key written before may have been replaced
+                    spread = value.deep()
+                    items = {k: Val(taints=merge(v.deep(), spread)) for k, v in items.items()}
+                    taints = merge(taints, spread)
                 continue
             key = self.ev(key_node, st)
             if key.is_const and _hashable([key.const]):
