@@ -42,12 +42,16 @@ def test_dict_written_under_one_key_and_read_under_another_is_clean():
 
 
 def test_list_positions_pop_and_remove_are_followed():
-    popped = "xs = ['ls', request.args['q']]\nxs.pop()\nos.system(xs[0])\nreturn 'x'"
-    kept = "xs = ['ls', request.args['q']]\nxs.pop(0)\nos.system(xs[0])\nreturn 'x'"
+    popped = "xs = ['ls', request.args['q']]\nxs.pop()\nos.system(xs[-1])\nreturn 'x'"
+    popped_first = "xs = [request.args['q'], 'ls']\nxs.pop(0)\nos.system(xs[0])\nreturn 'x'"
+    pop_result = "xs = ['ls', request.args['q']]\nos.system(xs.pop())\nreturn 'x'"
     removed = "xs = ['a', request.args['q'], 'b']\nxs.remove('a')\nos.system(xs[1])\nreturn 'x'"
+    removed_read = "xs = ['a', request.args['q'], 'b']\nxs.remove('a')\nos.system(xs[0])\nreturn 'x'"
     assert rules(scan(route(popped))) == []
-    assert rules(scan(route(kept))) == ["BMB121"]
+    assert rules(scan(route(popped_first))) == []
+    assert rules(scan(route(pop_result))) == ["BMB121"]
     assert rules(scan(route(removed))) == []
+    assert rules(scan(route(removed_read))) == ["BMB121"]
 
 
 def test_reassignment_from_a_constant_cleans_the_variable():
@@ -231,3 +235,11 @@ def test_every_sink_kind_has_a_rule_in_the_dataflow_range_and_every_model_table_
     models = load_models()
     assert {"flask", "django", "fastapi", "aiohttp", "graphql", "stdlib", "http_clients", "db"} <= set(models.modules)
     assert {s.kind for sinks in models.sinks.values() for s in sinks} == set(KINDS) - {"secret"}
+
+
+def test_a_django_helper_taking_request_first_is_not_a_view_unless_it_lives_in_views():
+    helper = "import os\nfrom django.http import HttpResponse\n\n\ndef run(request, cmd):\n    os.system(cmd)\n"
+    assert rules(scan({"shop/utils.py": helper})) == []
+    assert rules(scan({"shop/views.py": helper})) == ["BMB121"]
+    reads_request = helper.replace("os.system(cmd)", "os.system(request.GET['cmd'])")
+    assert rules(scan({"shop/utils.py": reads_request})) == ["BMB121"]

@@ -13,6 +13,7 @@ which keeps the analysis finite.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -192,6 +193,8 @@ class Analysis:
         if summary is None:
             return None
         actuals = self.bind(fn, args, kwargs, spread, bound)
+        if not summary.sinks and not summary.ret.deep() and summary.self_out is None and summary.ret_param < 0:
+            return summary.ret  # nothing flows through this call: no step to record
         call_step = frame.step(node, f"{_short(node.func)}(…) call")
         for sink in summary.sinks:
             actual = actuals[sink.origin.param] if sink.origin.param < len(actuals) else CLEAN
@@ -320,6 +323,12 @@ class Analysis:
             return self.static_qual(node.func, module)
         return None
 
+    def may_read_sources(self, target: FunctionInfo | ClassInfo) -> bool:
+        """Could the function (or the class's methods) read a source itself? A test on its text."""
+        node = target.node
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+        return hint_in_lines(target.module.source, first, node.end_lineno or node.lineno)
+
     def is_target(self, qual: str | None) -> bool:
         return qual is not None and self.program.resolve(qual) is not None
 
@@ -396,6 +405,22 @@ SOURCE_HINTS = re.compile(
     r"fastapi|Form\(|Query\(|Body\(|Header\(|Cookie\(|\brandom\b|\.route\(|recv\(|open\(|read_text|"
     r"Depends|@app\.|@router\.|mutate"
 )
+
+
+def hint_lines(source) -> list[int]:
+    """The lines of ``source`` where a source hint appears (found once per file)."""
+    cached = source.__dict__.get("_dataflow_hints")
+    if cached is None:
+        text = source.text
+        cached = sorted({text.count("\n", 0, m.start()) + 1 for m in SOURCE_HINTS.finditer(text)})
+        source.__dict__["_dataflow_hints"] = cached
+    return cached
+
+
+def hint_in_lines(source, first: int, last: int) -> bool:
+    lines = hint_lines(source)
+    index = bisect.bisect_left(lines, first)
+    return index < len(lines) and lines[index] <= last
 
 
 def might_have_sources(text: str) -> bool:

@@ -73,6 +73,9 @@ def seed_parameters(analysis: Analysis, fn: FunctionInfo, handler: Handler) -> d
     nodes = [*args.posonlyargs, *args.args, *([args.vararg] if args.vararg else []), *args.kwonlyargs,
              *([args.kwarg] if args.kwarg else [])]
     defaults = _defaults(args)
+    # a function taking `request` first is a view only in a views module or behind a view decorator;
+    # elsewhere (middleware, helpers such as login(request, user)) its other parameters are the caller's
+    url_values = handler.via != "module" or style != "django" or _looks_like_view(analysis, fn)
     seeded: dict[str, Val] = {}
     for index, arg in enumerate(nodes):
         name = arg.arg
@@ -89,7 +92,7 @@ def seed_parameters(analysis: Analysis, fn: FunctionInfo, handler: Handler) -> d
         if style in ("django", "aiohttp") and index == 0:
             seeded[name] = CLEAN
             continue
-        if style == "aiohttp":
+        if style == "aiohttp" or not url_values:
             seeded[name] = CLEAN
             continue
         label = _LABELS.get(style, "parameter `{}`").format(name)
@@ -101,6 +104,17 @@ def seed_parameters(analysis: Analysis, fn: FunctionInfo, handler: Handler) -> d
         seeded[name] = Val(taints={(origin, frozenset()): (step,)}, kind=kind)
     return seeded
 
+
+def _looks_like_view(analysis: Analysis, fn: FunctionInfo) -> bool:
+    parts = fn.module.source.path.replace("\\", "/").removesuffix(".py").split("/")
+    if any(p == "views" or p.endswith("_views") for p in parts):
+        return True
+    return any((analysis.static_qual(d, fn.module) or "").startswith(_VIEW_DECORATORS)
+               for d in fn.node.decorator_list)
+
+
+_VIEW_DECORATORS = ("django.views.decorators", "django.contrib.auth.decorators", "rest_framework.decorators",
+                    "django.contrib.admin.views.decorators")
 
 _LABELS = {
     "flask": "route parameter `{}`", "django": "URL parameter `{}`", "fastapi": "request parameter `{}`",

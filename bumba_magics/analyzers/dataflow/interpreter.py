@@ -637,7 +637,8 @@ class Frame:
         changed = False
         taints: Taints = {}
         for (origin, cleared), steps in value.taints.items():
-            if len(steps) == 1 and steps[0].label.endswith("(source)") and origin.concrete:
+            if len(steps) == 1 and steps[0].label.endswith("(source)") and origin.concrete \
+                    and steps[0].line == node.lineno and steps[0].column == node.col_offset + 1:
                 label = f"{_short(node)} (source)"
                 secret = isinstance(key, str) and bool(PASSWORD_NAME.search(key))
                 origin = Origin(origin.kind, origin.label, secret=secret or origin.secret)
@@ -693,6 +694,12 @@ class Frame:
             return self.container_method(node, receiver, method, args, kwargs, st)
 
         target = self.analysis.program.resolve(qual) if qual else None
+        if target is not None and not spread and not (callee.bound is not None and callee.bound.deep()) \
+                and not any(v.deep() for v in args) and not any(v.deep() for v in kwargs.values()) \
+                and not self.analysis.may_read_sources(target):
+            # nothing untrusted goes in and the callee reads no source: nothing untrusted comes out, and
+            # its own flows are found when it is analysed as an entry (this keeps whole-repository scans fast)
+            return Val(qual=target.qual, inst=True) if isinstance(target, ClassInfo) else CLEAN
         if isinstance(target, FunctionInfo):
             result = self.analysis.apply(self, target, node, args, kwargs, spread, callee.bound, st)
             if result is not None:

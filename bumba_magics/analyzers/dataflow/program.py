@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ...context.source import Source
-from ..base import parse_python
+from ..base import forget_parse, parse_python
 
 _BUILTINS = frozenset(dir(builtins))
 _STATEMENT_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
@@ -76,6 +76,7 @@ class Program:
             for name in module_names(path):
                 self._by_name.setdefault(name, path)
         self._modules: dict[str, ModuleInfo | None] = {}
+        self._parsed_here: list[Source] = []  # parses this analysis made, freed by release()
 
     def module(self, path: str) -> ModuleInfo | None:
         if path in self._modules:
@@ -83,12 +84,26 @@ class Program:
         source = self.sources.get(path)
         info = None
         if source is not None:
+            if "_parsed" not in source.__dict__:
+                self._parsed_here.append(source)
             tree = parse_python(source)
             if not isinstance(tree, SyntaxError):
                 names = module_names(path)
                 info = _index_module(names[0] if names else path, source, tree)
         self._modules[path] = info
         return info
+
+    def release(self) -> None:
+        """Drop the modules and their trees (the sources stay, for the findings)."""
+        for module in self._modules.values():
+            if module is not None:
+                module.functions.clear()
+                module.classes.clear()
+                module.globals = None
+        self._modules.clear()
+        for source in self._parsed_here:
+            forget_parse(source)
+        self._parsed_here.clear()
 
     def module_named(self, dotted: str) -> ModuleInfo | None:
         path = self._by_name.get(dotted)

@@ -81,6 +81,10 @@ MODELS = [
     Sink("django.db.models.expressions.RawSQL", "sql", args=(0, "sql")),
     Alias("django.db.models.RawSQL", "django.db.models.expressions.RawSQL"),
     Sink("django.http.FileResponse", "path", args=()),
+    Sanitizer("django.utils._os.safe_join", frozenset({"path"})),
     Sanitizer("django.utils.text.get_valid_filename", frozenset({"path", "command"})),
     Sanitizer("django.shortcuts.get_object_or_404", ALL),
+    # templates escape what they interpolate
+    Sanitizer("django.template.loader.render_to_string", frozenset({"xss"})),
+    Sanitizer("*.render", frozenset({"xss"})),
 ]
