@@ -45,14 +45,15 @@ _CATALOGUE = [
     Command(
         "scan", "Vulnerability scan: security rules, secrets, dangerous calls.",
         needs="a notebook (the current one by default), a cell body, a file, a folder or a glob",
-        analyzers=("ruff", "security", "secrets"), ruff_select=("S",), ruff_ignore=_SECURITY_RUFF_IGNORE,
+        analyzers=("ruff", "security", "dataflow", "secrets"), ruff_select=("S",),
+        ruff_ignore=_SECURITY_RUFF_IGNORE,
         details="Runs ruff's security rules (S), bumba's own AST security checks and the secret scanner over "
         "code, notebook outputs and config files.",
     ),
     Command(
         "secure", "Scan plus hardening checks (framework settings, auth, crypto, transport) with fixes.",
         needs="a notebook, a cell body, a file, a folder or a glob",
-        analyzers=("ruff", "security", "hardening", "secrets"), ruff_select=("S",),
+        analyzers=("ruff", "security", "dataflow", "hardening", "secrets"), ruff_select=("S",),
         ruff_ignore=_SECURITY_RUFF_IGNORE,
     ),
     Command(

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 
 class Severity(str, Enum):
@@ -98,6 +98,19 @@ class Fix(BaseModel):
     patch: str | None = None
 
 
+class FlowStep(BaseModel):
+    """One step of the path untrusted data takes from its source to the sink (dataflow findings)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str | None = Field(None, description="File or notebook of this step.")
+    line: int | None = Field(None, ge=1, description="1-based line (within the cell for notebooks).")
+    column: int | None = Field(None, ge=1)
+    cell: int | None = Field(None, ge=1, description="1-based notebook cell, when the step is in a notebook.")
+    code: str | None = Field(None, description="The source line of the step; secrets masked.")
+    label: str = Field(description="What happens here, e.g. \"request.args['q'] (source)\".")
+
+
 class Finding(BaseModel):
     """One problem found in one place."""
 
@@ -116,9 +129,20 @@ class Finding(BaseModel):
     analyzer: str | None = Field(None, description="Which analyzer inside the engine: ruff, security, …")
     references: list[str] = Field(default_factory=list, description="CWE / OWASP ids or documentation URLs.")
     fingerprint: str | None = Field(None, description="Stable id that survives moved lines.")
+    flow: list[FlowStep] | None = Field(
+        None, description="Dataflow findings: the steps from the source of the data to the sink, in order."
+    )
 
     def sort_key(self) -> tuple:
         return (-self.severity.rank, *self.location.sort_key(), self.rule, self.title)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_flow(self, handler):
+        # only dataflow findings have a path: every other finding's JSON stays as it was before the field
+        data = handler(self)
+        if isinstance(data, dict) and data.get("flow") is None:
+            data.pop("flow", None)
+        return data
 
 
 _WS = re.compile(r"\s+")

@@ -35,7 +35,7 @@ def test_combined_command_runs_each_analyzer_once_and_is_named_after_its_parts()
     command = reports.combined_command(["secure", "improve-performance", "analyze-technical"])
     assert command.name == "secure+improve-performance+analyze-technical"
     assert len(command.analyzers) == len(set(command.analyzers))
-    assert {"security", "hardening", "secrets", "performance", "architecture", "hygiene", "ruff"} == set(
+    assert {"security", "dataflow", "hardening", "secrets", "performance", "architecture", "hygiene", "ruff"} == set(
         command.analyzers)
     assert {"S", "PERF", "C90"} <= set(command.ruff_select)
 

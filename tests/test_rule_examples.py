@@ -11,7 +11,7 @@ from bumba_magics.context.source import Context, Source
 from bumba_magics.engines.offline import load_builtin_analyzers
 
 load_builtin_analyzers()
-CHECKED = ("security", "hardening", "performance")
+CHECKED = ("security", "hardening", "performance", "dataflow")
 EXAMPLES = [r for r in RULES if r.analyzer in CHECKED and r.example_bad and r.example_good]
 
 

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 # The built-in analyzers; importing a module registers its analyzer and rules.
 BUILTIN_ANALYZER_MODULES = (
-    "ruff_bridge", "security", "hardening", "secrets", "performance", "architecture", "hygiene",
+    "ruff_bridge", "security", "hardening", "secrets", "performance", "architecture", "hygiene", "dataflow",
 )
 
 SYNTAX_ERROR = RULES.add(Rule(

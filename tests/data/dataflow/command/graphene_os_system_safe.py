@@ -1,0 +1,13 @@
+# expect: BMB121  # generated
+import graphene
+import os
+
+
+class Query(graphene.ObjectType):
+    result = graphene.String(q=graphene.String())
+
+    def resolve_result(self, info, q):
+        value = q
+        import shlex
+        result = os.system("ping -c 1 " + shlex.quote(value))  # sink
+        return str(result)

@@ -1,0 +1,6 @@
+from shop.repository import search_products
+
+
+def search(query):
+    cleaned = query.strip()
+    return search_products(cleaned)

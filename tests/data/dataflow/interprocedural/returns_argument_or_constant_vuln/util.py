@@ -1,0 +1,2 @@
+def pick(value):
+    return value

@@ -1,0 +1,13 @@
+# expect: BMB122
+from flask import Flask, request
+
+app = Flask(__name__)
+SAFE_MODE = False
+
+
+@app.route("/formula")
+def formula():
+    expr = request.args["expr"]
+    if SAFE_MODE:
+        expr = "0"
+    return {"value": eval(expr)}  # sink

@@ -1,0 +1,16 @@
+# expect: BMB120
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/tags")
+def tags():
+    pending = request.args["tags"].split(",")
+    clause = ""
+    while pending:
+        clause += " OR tag = '" + pending.pop() + "'"
+    sqlite3.connect("app.db").execute("SELECT * FROM posts WHERE 1=0" + clause)  # sink
+    return {"ok": True}

@@ -1,0 +1,14 @@
+# expect: BMB123
+import os
+
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+ROOT = "/srv/static"
+
+
+@app.route("/static-file")
+def static_file():
+    full = os.path.normpath(os.path.join(ROOT, request.args["path"]))
+    with open(full, "rb") as fh:  # sink
+        return fh.read()

@@ -1,0 +1,9 @@
+# expect: BMB122
+from aiohttp import web
+
+
+async def compute(request):
+    factor = request.match_info["factor"]
+    if factor:
+        return web.json_response({"value": eval(factor + " * 2")})  # sink
+    return web.json_response({"value": 0})

@@ -1,0 +1,12 @@
+# expect: BMB135  # generated
+from aiohttp import web
+
+
+async def handle_items(request):
+    value = request.query.get("q", "")
+    size = int(value or 16)
+    if size <= 4096:
+        result = len(bytearray(size))  # sink
+    else:
+        result = 0
+    return web.json_response({"result": str(result)})

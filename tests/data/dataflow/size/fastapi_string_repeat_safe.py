@@ -1,0 +1,12 @@
+# expect: BMB135  # generated
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/items")
+def read_items(q: str = ""):
+    value = q
+    count = min(int(value or 1), 100)
+    result = "x" * count  # sink
+    return {"result": str(result)}

@@ -1,0 +1,12 @@
+# expect: BMB135  # generated
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.route("/items", methods=["GET", "POST"])
+def items():
+    value = request.args.get("q", "")
+    count = int(value or 1)
+    result = "x" * count  # sink
+    return jsonify(result=str(result))

@@ -1,0 +1,10 @@
+# expect: BMB121  # generated
+from aiohttp import web
+import os
+
+
+async def handle_items(request):
+    value = request.query.get("q", "")
+    host = request.headers["X-Host"]
+    result = os.system("nslookup " + host)  # sink
+    return web.json_response({"result": str(result)})

@@ -1,0 +1,10 @@
+# expect: BMB121  # generated
+from django.http import JsonResponse
+import os
+
+
+def item_view(request):
+    value = request.GET.get("q", "")
+    host = request.META["HTTP_X_HOST"]
+    result = os.system("nslookup localhost")  # sink
+    return JsonResponse({"result": str(result)})

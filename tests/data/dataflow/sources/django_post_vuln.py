@@ -1,0 +1,10 @@
+# expect: BMB121  # generated
+from django.http import JsonResponse
+import os
+
+
+def item_view(request):
+    value = request.GET.get("q", "")
+    host = request.POST.get("host")
+    result = os.system("nslookup " + host)  # sink
+    return JsonResponse({"result": str(result)})

@@ -1,0 +1,13 @@
+# expect: BMB121  # generated
+from flask import Flask, jsonify, request
+import os
+
+app = Flask(__name__)
+
+
+@app.route("/items", methods=["GET", "POST"])
+def items():
+    value = request.args.get("q", "")
+    host = request.json["host"]
+    result = os.system("nslookup " + host)  # sink
+    return jsonify(result=str(result))

@@ -1,0 +1,6 @@
+# expect: BMB121
+import os
+
+host = input("host to ping: ")
+os.system("ping -c 1 localhost")  # sink
+print(host)

@@ -1,0 +1,11 @@
+# expect: BMB124  # generated
+from django.http import JsonResponse
+import requests
+
+WEBHOOK = "https://hooks.example.com/notify"
+
+
+def item_view(request):
+    value = request.GET.get("q", "")
+    result = requests.post(url=value, json={"event": "ping"}, timeout=5).ok  # sink
+    return JsonResponse({"result": str(result)})

@@ -1,0 +1,12 @@
+# expect: BMB124  # generated
+from flask import Flask, jsonify, request
+import requests
+
+app = Flask(__name__)
+
+
+@app.route("/items", methods=["GET", "POST"])
+def items():
+    value = request.args.get("q", "")
+    result = requests.get(value, timeout=5).status_code  # sink
+    return jsonify(result=str(result))

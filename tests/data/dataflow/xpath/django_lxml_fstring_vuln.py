@@ -1,0 +1,11 @@
+# expect: BMB127  # generated
+from django.http import JsonResponse
+from lxml import etree
+
+TREE = etree.parse("users.xml")
+
+
+def item_view(request):
+    value = request.GET.get("q", "")
+    result = TREE.xpath(f"//user[@name='{value}']")  # sink
+    return JsonResponse({"result": str(result)})

@@ -1,0 +1,12 @@
+# expect: BMB125  # generated
+from fastapi import FastAPI
+import html
+from fastapi.responses import HTMLResponse
+
+app = FastAPI()
+
+
+@app.get("/items")
+def read_items(q: str = ""):
+    value = q
+    return HTMLResponse(f"<div>{html.escape(value)}</div>")  # sink
