@@ -145,8 +145,14 @@ def load_settings(root: Path, base: Settings | None = None) -> Settings:
         table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("bumba", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise SettingsError(f"{path}: cannot read [tool.bumba]: {error}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise SettingsError(f"{path}: cannot read [tool.bumba]: values nested too deeply") from None
+    except AttributeError:  # `tool = 3` or `[tool] bumba = 3`: not a table
+        raise SettingsError(f"{path}: [tool.bumba] must be a table") from None
     if not table:
         return base
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: [tool.bumba] must be a table, not {type(table).__name__}")
     table = {key.replace("-", "_"): value for key, value in table.items()}
     if isinstance(table.get("checkpoint"), dict):  # [tool.bumba.checkpoint] max-new-high = 0
         table["checkpoint"] = {key.replace("-", "_"): value for key, value in table["checkpoint"].items()}
