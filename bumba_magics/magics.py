@@ -1,29 +1,51 @@
 """``%bumba`` and ``%%bumba``: the notebook front end. Thin: parse, call ``review``, display, raise.
 
 Errors are raised as IPython ``UsageError`` (a short message, no traceback) so a failing review fails a
-papermill run, and the kernel always survives.
+papermill run, and the kernel always survives. What the user can fix (a bad option, a missing or unreadable
+path, a damaged pyproject, an ``-o`` that cannot be written) is a ``UsageError``; a failed gate is
+``GateFailed``, a stopped agent ``AgentFailed`` (both after the report is shown); anything else is a bug in
+bumba and is raised as ``BumbaInternalError`` with the original traceback chained.
 """
 
 from __future__ import annotations
 
+import sys
 import time
+import warnings
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
 from traitlets import Bool, Enum, Float, Int, Unicode
 
-from .arguments import HelpShown, Invocation, format_for, parse, review_overrides
+from .arguments import (
+    HelpShown,
+    Invocation,
+    format_for,
+    is_deliberate,
+    parse,
+    review_overrides,
+    usage_message,
+)
 from .arguments import UsageError as ArgumentsError
 from .commands import CommandUnavailable, UnknownCommand
 from .findings import Severity
 from .meta import agents_view, explain_view, help_view, history_view
+from .report import Report
 from .review import AgentFailed, GateFailed, ReviewError, ReviewIncomplete, review
 from .settings import SettingsError
-from .store import Store, StoreError
-from .views.export import write_report
+from .store import Store, StoreError, StoreWarning
+from .views.export import OutputError, check_output, write_report
 
 _SEVERITIES = [s.value for s in Severity]
+# what the user can fix: each becomes a UsageError (an OSError names its path; a KeyError only when it is
+# one of ours, see is_deliberate)
+_USER_ERRORS = (ArgumentsError, UnknownCommand, ReviewError, CommandUnavailable, SettingsError, StoreError,
+                OutputError, KeyError, OSError)
+
+
+class BumbaInternalError(RuntimeError):
+    """A review failed inside bumba (a bug, not the user's input); the original traceback is chained."""
 
 
 class _ProgressLine:
@@ -115,6 +137,25 @@ class BumbaMagics(Magics):
 
     @line_cell_magic
     def bumba(self, line: str, cell: str | None = None):
+        notes: list[str] = []
+        with warnings.catch_warnings():
+            show = warnings.showwarning
+
+            def one_line(message, category, *args, **kwargs):  # a moved-aside store: said once, and in the report
+                if issubclass(category, StoreWarning):
+                    print(f"bumba: warning: {message}", file=sys.stderr)
+                    notes.append(str(message))
+                else:
+                    show(message, category, *args, **kwargs)
+
+            warnings.showwarning = one_line
+            warnings.simplefilter("always", StoreWarning)
+            result = self._run(line, cell)
+        if isinstance(result, Report):
+            result.notes.extend(note for note in notes if note not in result.notes)
+        return result
+
+    def _run(self, line: str, cell: str | None):
         try:
             invocation = parse(line, prog="%bumba")
         except HelpShown:
@@ -123,11 +164,14 @@ class BumbaMagics(Magics):
             raise UsageError(str(error)) from None
         try:
             return self._dispatch(invocation, cell)
-        except (GateFailed, AgentFailed):
+        except (GateFailed, AgentFailed, UsageError):  # ReviewIncomplete is a GateFailed
             raise
-        except (ReviewError, CommandUnavailable, SettingsError, StoreError, KeyError) as error:
-            message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
-            raise UsageError(message) from None
+        except Exception as error:
+            if isinstance(error, _USER_ERRORS) and is_deliberate(error):
+                raise UsageError(usage_message(error)) from None
+            # not the user's: say so, and keep the traceback for the bug report
+            raise BumbaInternalError(f"bumba {invocation.command.name} failed inside bumba: "
+                                     f"{type(error).__name__}: {error} (a bug, not your input)") from error
 
     def _dispatch(self, invocation: Invocation, cell: str | None):
         command, args = invocation.command, invocation.args
@@ -151,6 +195,9 @@ class BumbaMagics(Magics):
             return None
         if cell is not None and not command.takes_cell:
             raise UsageError(f"'%%bumba {command.name}' does not take a cell body; use '%bumba {command.name}'")
+        output = getattr(args, "output", None)
+        if output is not None:
+            check_output(output)  # before the review: fail fast, lose no work
 
         overrides = {
             "engine": self.engine, "min_severity": self.severity, "fail_on": self.fail_on, "agent": self.agent,
@@ -179,9 +226,12 @@ class BumbaMagics(Magics):
                 progress.close()
             if stream is not None and hasattr(stream, "close"):
                 stream.close()
-        output = getattr(args, "output", None)
         if output:
-            path = write_report(report, output, format_for(output, getattr(args, "format", None), "html"))
+            try:
+                path = write_report(report, output, format_for(output, getattr(args, "format", None), "html"))
+            except OutputError as error:
+                display(report)  # nothing is lost: the report is shown, then the error
+                raise UsageError(f"{error}; the report is shown above instead") from None
             report.notes.append(f"report written to {path}")
         if report.metrics.get("agent error"):  # interrupted or failed: the offline findings, then the error
             display(report)

@@ -11,6 +11,10 @@ from .commands import catalogue_rows, get_command
 from .views.tables import Table
 
 
+class UnknownRule(KeyError):
+    """``explain`` of a code no rule has (a KeyError of ours: the front ends show it as a usage error)."""
+
+
 class Markdown:
     """Markdown that Jupyter renders and a terminal prints as is."""
 
@@ -64,7 +68,7 @@ def explain_view(code: str) -> Markdown:
     text = explain_ruff_rule(code.upper())
     if text:
         return Markdown(text)
-    raise KeyError(f"unknown rule {code!r}: 'bumba help' lists commands; docs/rules.md lists bumba's rules")
+    raise UnknownRule(f"unknown rule {code!r}: 'bumba help' lists commands; docs/rules.md lists bumba's rules")
 
 
 def history_view(target: str | None = None, limit: int = 20, store=None) -> Table:
