@@ -121,6 +121,22 @@ def test_a_deeply_nested_notebook_is_a_clear_error_named_and_skipped_in_a_folder
     assert any("deep.ipynb" in note and "nested too deeply" in note for note in json.loads(out.stdout)["notes"])
 
 
+def test_a_device_named_as_the_target_is_skipped_not_read_forever(proj):
+    out = bumba("scan", "/dev/zero", "-f", "json", cwd=proj, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "skipped zero: a device, not a regular file" in json.loads(out.stdout)["notes"]
+
+
+@pytest.mark.parametrize("target", ["proj", "proj/**/*.py"])
+def test_a_symlink_loop_in_the_tree_is_passed_over(proj, target):
+    (proj / "proj" / "loop.py").symlink_to(proj / "proj" / "loop.py")
+    (proj / "proj" / "ping.py").symlink_to(proj / "proj" / "pong.py")
+    (proj / "proj" / "pong.py").symlink_to(proj / "proj" / "ping.py")
+    out = bumba("scan", target, "-f", "json", cwd=proj)
+    assert out.returncode == 0, out.stderr
+    assert [f["rule"] for f in json.loads(out.stdout)["findings"]] == ["BMB106"]
+
+
 @pytest.mark.parametrize("pyproject, words", [
     ("[tool]\nbumba = 3\n", ["[tool.bumba] must be a table"]),
     ("[tool.bumba]\nx = " + "[" * 5000 + "]" * 5000 + "\n", ["nested too deeply"]),
