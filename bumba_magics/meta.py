@@ -3,6 +3,7 @@ that displays well everywhere (a Table, or Markdown text)."""
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from .analyzers.base import RULES
@@ -47,6 +48,10 @@ def help_view(topic: str | None = None) -> Table | Markdown:
 def agents_view(project: str | None = None) -> Table:
     from .agents import agents_table, discover_agents_with_errors
 
+    if project and not Path(project).expanduser().is_dir():  # a typo must not quietly list only the built-ins
+        exists = Path(project).expanduser().exists()
+        raise (NotADirectoryError(errno.ENOTDIR, "not a folder", project) if exists
+               else FileNotFoundError(errno.ENOENT, "no such folder", project))
     specs, errors = discover_agents_with_errors(project_dir=Path(project) if project else None)
     footer = "; ".join(str(e) for e in errors)
     return Table("agent definitions", agents_table(specs), footer=footer)

@@ -56,6 +56,8 @@ def assert_usage_error(out, *words):
     (("help", "nope"), ["unknown command 'nope'"]),
     (("help", "scna"), ["Did you mean 'scan'"]),
     (("context", "--command", "nope"), ["unknown command 'nope'"]),
+    (("agents", "--project", "missing"), ["missing: no such folder"]),
+    (("agents", "--project", "blocker"), ["blocker: not a folder"]),
     (("history", "--limit", "99999999999999999999"), ["--limit", "out of range"]),
     (("history", "--limit", "-5"), ["--limit", "out of range"]),
     (("history", "--limit", "0"), ["--limit", "out of range"]),
