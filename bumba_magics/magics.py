@@ -14,8 +14,9 @@ import time
 import warnings
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from IPython.display import display
+from IPython.utils.text import DollarFormatter
 from traitlets import Bool, Enum, Float, Int, Unicode
 
 from .arguments import (
@@ -42,6 +43,9 @@ _SEVERITIES = [s.value for s in Severity]
 # one of ours, see is_deliberate)
 _USER_ERRORS = (ArgumentsError, UnknownCommand, ReviewError, CommandUnavailable, SettingsError, StoreError,
                 OutputError, KeyError, OSError)
+
+
+MAX_LINE_CHARS = 10_000  # IPython's $var expansion is quadratic in the line: a 100k-character line took a minute
 
 
 class BumbaInternalError(RuntimeError):
@@ -135,8 +139,23 @@ class BumbaMagics(Magics):
             self._store = Store(self.store_path or None)
         return self._store
 
+    def _review_store(self) -> tuple[Store | None, str | None]:
+        """The store for a review, or None and why: history is a convenience, the review runs without it."""
+        try:
+            return self._get_store(), None
+        except StoreError as error:
+            return None, f"{error}; this run is not stored"
+
     @line_cell_magic
+    @no_var_expand  # expanded below, after the length check
     def bumba(self, line: str, cell: str | None = None):
+        if len(line) > MAX_LINE_CHARS:
+            raise UsageError(f"%bumba: the line is {len(line):,} characters long; the limit is {MAX_LINE_CHARS:,}")
+        line = self._expand(line)
+        if cell is not None:
+            # lone surrogates (a cell from JSON with "\ud800") cannot be written to a file or a tool; one '?'
+            # each keeps every line and column where it was
+            cell = cell.encode("utf-8", "replace").decode("utf-8")
         notes: list[str] = []
         with warnings.catch_warnings():
             show = warnings.showwarning
@@ -154,6 +173,15 @@ class BumbaMagics(Magics):
         if isinstance(result, Report):
             result.notes.extend(note for note in notes if note not in result.notes)
         return result
+
+    def _expand(self, line: str) -> str:
+        """``$name`` and ``{expression}`` from the user's namespace, as IPython does for every magic."""
+        if "$" not in line and "{" not in line:
+            return line
+        try:
+            return DollarFormatter().vformat(line, args=[], kwargs=self.shell.user_ns if self.shell else {})
+        except Exception:  # noqa: BLE001 — IPython's rule: what cannot be expanded stays as typed
+            return line
 
     def _run(self, line: str, cell: str | None):
         try:
@@ -214,11 +242,12 @@ class BumbaMagics(Magics):
             return context_view(args, shell=self.shell, cell_body=cell, overrides=overrides)
         progress = _progress() if self.show_progress and not getattr(args, "quiet", False) else None
         stream = None if getattr(args, "quiet", False) else _agent_stream(command.name, getattr(args, "target", None))
+        store, store_note = self._review_store()
         try:
             report = review(
                 command, getattr(args, "target", None), cell_body=cell if cell and cell.strip() else None,
-                shell=self.shell,
-                overrides=overrides, store=self._get_store(), progress=progress,
+                shell=self.shell, use_store=store is not None,
+                overrides=overrides, store=store, progress=progress,
                 update_baseline=getattr(args, "update_baseline", False), args=args, events=stream,
             )
         finally:
@@ -226,6 +255,8 @@ class BumbaMagics(Magics):
                 progress.close()
             if stream is not None and hasattr(stream, "close"):
                 stream.close()
+        if store_note:
+            report.notes.append(store_note)
         if output:
             try:
                 path = write_report(report, output, format_for(output, getattr(args, "format", None), "html"))

@@ -123,7 +123,7 @@ class StoreWarning(UserWarning):
 
 def _damaged(error: sqlite3.Error) -> bool:
     # the primary result code, without the extended bits (SQLITE_CORRUPT_INDEX is still SQLITE_CORRUPT)
-    return (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF in _DAMAGED
+    return ((getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF) in _DAMAGED
 
 
 def _looks_like_sqlite(path: Path) -> bool:

@@ -173,6 +173,44 @@ def test_kernel_usage_errors_are_usage_errors(ip, proj, line, words):
     assert ip.run_cell("1 + 1").result == 2
 
 
+def test_kernel_a_cell_with_lone_surrogates_is_reviewed(ip):
+    report, error = run(ip, "get_ipython().run_cell_magic('bumba', 'scan', 'x = \"\\ud800\"\\nimport pickle\\n"
+                            "pickle.loads(x)\\n')")
+    assert error is None, repr(error)
+    assert [(f.rule, f.location.line) for f in report.findings] == [("BMB106", 3)]
+
+
+def test_kernel_an_overlong_line_is_refused_at_once_and_dollar_expansion_still_works(ip, proj):
+    started = time.monotonic()
+    _, error = run(ip, "%bumba scan proj --select " + "S" * 100_000)
+    assert isinstance(error, UsageError) and "the limit is 10,000" in str(error)
+    assert time.monotonic() - started < 5  # IPython's own expansion of such a line took a minute
+    ip.user_ns["where"] = "proj"
+    report, error = run(ip, "%bumba scan $where")
+    assert error is None and report.run.target == "proj"
+    report, error = run(ip, "%bumba scan {where + '/a.py'}")
+    assert error is None and report.run.target == "proj/a.py"
+
+
+@pytest.mark.parametrize("kind", ["folder", "not sqlite", "under a file"])
+def test_kernel_a_store_that_cannot_be_opened_leaves_the_review_unstored_not_undone(ip, proj, tmp_path, kind):
+    if kind == "folder":
+        (tmp_path / "bad").mkdir()
+        path = tmp_path / "bad"
+    elif kind == "not sqlite":
+        path = tmp_path / "notes.txt"
+        path.write_text("not a database\n" * 20)
+    else:
+        path = proj / "blocker" / "bumba.sqlite"
+    ip.run_cell(f"%config BumbaMagics.store_path = {str(path)!r}")
+    report, error = run(ip, "%bumba scan proj")
+    assert error is None, repr(error)
+    assert [f.rule for f in report.findings] == ["BMB106"]
+    assert any("this run is not stored" in note for note in report.notes), report.notes
+    _, error = run(ip, "%bumba history")
+    assert isinstance(error, UsageError) and "bumba store" in str(error)
+
+
 def test_kernel_output_that_cannot_be_written_shows_the_report_then_a_usage_error(ip, proj, capsys):
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")

@@ -488,3 +488,14 @@ def test_server_shutdown_ends_a_review_stuck_in_slow_files(tmp_path):
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+@in_loop
+async def test_a_cell_with_lone_surrogates_is_reviewed(jp_fetch, project):
+    code = 'x = "\ud800"\nimport pickle\npickle.loads(x)\n'  # valid JSON ("\ud800"), not valid Unicode text
+    job = (await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": "notebooks/sample.ipynb",
+                                                     "code": code, "cell_id": "c1"}, expect=202))["job"]
+    final = await finish(jp_fetch, job)
+    assert final["status"] == "done", final["error"]
+    run = await call(jp_fetch, "GET", "runs", final["run_id"])
+    assert [(f["rule"], f["location"]["line"]) for f in run["report"]["findings"]] == [("BMB106", 3)]

@@ -262,6 +262,8 @@ class RunsHandler(BaseHandler):
         code = body.get("code")
         if code is not None and (not isinstance(code, str) or len(code) > MAX_CODE_CHARS):
             raise web.HTTPError(400, "'code' must be the text of one cell")
+        if code is not None:  # lone surrogates ("\ud800" in the JSON) cannot reach a file or a tool; '?' each
+            code = code.encode("utf-8", "replace").decode("utf-8")
         cell_id = body.get("cell_id")
         if cell_id is not None and not isinstance(cell_id, str):
             raise web.HTTPError(400, "'cell_id' must be a string")
