@@ -8,7 +8,7 @@ bumba_magics`` as a user would; the kernel cases run the same command lines (and
 
 Outcomes:
   clean  CLI: exit 0, 1, 2 or 3, no traceback on stderr, and an exit 2 says why on stderr.
-         kernel: no error, IPython's UsageError, or a documented bumba error (GateFailed, AgentFailed);
+         kernel: no error, IPython's UsageError, or a documented bumba error (GateFailed, ReviewIncomplete, AgentFailed);
          the shell still runs ``1 + 1`` afterwards.
   crash  a traceback, another exit code or exception, a silent exit 2, a dead shell.
   hang   the time limit passed.
@@ -46,7 +46,7 @@ PICKLE = "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)\n"
 CLEAN_EXITS = (0, 1, 2, 3)
 ANALYZER_FAILED = re.compile(r"^analyzer ([\w-]+) failed$", re.MULTILINE)  # the offline engine's log line
 MEMORY_CAP = 3 * 2**30  # address space per run: reading a device without end fails fast instead of filling RAM
-KERNEL_DOCUMENTED = ("UsageError", "GateFailed", "AgentFailed")
+KERNEL_DOCUMENTED = ("UsageError", "GateFailed", "ReviewIncomplete", "AgentFailed")
 
 
 @dataclass

@@ -67,7 +67,7 @@ class Settings(BaseModel):
     max_module_lines: int = Field(1000, ge=1)
     max_fan_out: int = Field(15, ge=1)
     max_fan_in: int = Field(25, ge=1)
-    max_file_bytes: int = Field(1_000_000, ge=1)
+    max_file_bytes: int = Field(1_000_000, ge=1, le=2**40)  # a terabyte: past it, a number is a typo
     baseline: str | None = None  # path of a baseline file, relative to the root
     agent: str | None = None
     cache: bool = True

@@ -142,6 +142,7 @@ def test_a_symlink_loop_in_the_tree_is_passed_over(proj, target):
 @pytest.mark.parametrize("pyproject, words", [
     ("[tool]\nbumba = 3\n", ["[tool.bumba] must be a table"]),
     ("[tool.bumba]\nx = " + "[" * 5000 + "]" * 5000 + "\n", ["nested too deeply"]),
+    ("[tool.bumba]\nmax_file_bytes = 9223372036854775807\n", ["max_file_bytes", "less than or equal"]),
 ])
 def test_a_malformed_pyproject_is_a_clear_error(proj, pyproject, words):
     (proj / "proj" / "pyproject.toml").write_text(pyproject)
