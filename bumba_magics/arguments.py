@@ -7,6 +7,7 @@ exceptions so a typo in a notebook never exits the kernel.
 from __future__ import annotations
 
 import argparse
+import math
 import shlex
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ from .commands import Command, catalogue, get_command, load_hook
 from .findings import Severity
 
 FORMATS = ("text", "json", "sarif", "markdown", "html")
+MAX_TURNS = 1000  # far past any useful agent run; the cost cap stops it long before
+MAX_HISTORY = 100_000
 
 
 class UsageError(ValueError):
@@ -43,6 +46,56 @@ def severity_option(value: str) -> Severity | str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def bounded_int(low: int, high: int):
+    """An argparse type: a whole number in [low, high]. Bounds keep a typo such as 99999999999999999999 a
+    usage error rather than an overflow deep in SQLite or a loop that never ends."""
+
+    def parse_int(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range: {low} to {high:,}")
+        return number
+
+    parse_int.__name__ = "whole number"  # argparse names the type in its messages
+    return parse_int
+
+
+def usd_amount(value: str) -> float:
+    """An amount in USD: finite and not negative (nan and inf would pass every budget check)."""
+    try:
+        amount = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an amount in USD") from None
+    if not math.isfinite(amount) or amount < 0:
+        raise argparse.ArgumentTypeError(f"{value} is not an amount in USD (a number, 0 or more)")
+    return amount
+
+
+def output_file(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("needs a file name (it is empty)")
+    return value
+
+
+def is_deliberate(error: BaseException) -> bool:
+    """False for a bare KeyError: ours (an unknown rule, an unknown agent) are subclasses that say what they
+    are; a plain one is a bug and must not be shown as the user's mistake."""
+    return type(error) is not KeyError
+
+
+def usage_message(error: BaseException) -> str:
+    """How an error the user can fix reads in one line: a KeyError without its quotes, an OSError as
+    'path: reason' (it is the file system's answer about a path the user named)."""
+    if isinstance(error, KeyError) and error.args:
+        return str(error.args[0])
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.filename}: {error.strerror}" if error.filename else error.strerror
+    return str(error) or type(error).__name__
+
+
 def _codes(value: str) -> list[str]:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
 
@@ -69,8 +122,9 @@ def _add_review_options(parser: argparse.ArgumentParser, command: Command) -> No
     parser.add_argument("--update-baseline", action="store_true",
                         help="record this run's findings as the accepted baseline (bumba-baseline.json)")
     parser.add_argument("-f", "--format", choices=FORMATS, help="output format (CLI: text by default)")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write the report to FILE (format from --format or the file's extension)")
+    parser.add_argument("-o", "--output", metavar="FILE", type=output_file,
+                        help="write the report to FILE (format from --format or the file's extension); missing "
+                             "folders are created; if FILE cannot be written the report is printed instead")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     add_agent_options(parser)
     parser.add_argument("--include-values", action="store_true", default=None, dest="include_values",
@@ -80,9 +134,9 @@ def _add_review_options(parser: argparse.ArgumentParser, command: Command) -> No
 def add_agent_options(parser: argparse.ArgumentParser) -> None:
     """--model, --max-turns, --max-cost, --refresh: for every command the Claude engine can run."""
     parser.add_argument("--model", metavar="MODEL", help="sonnet, opus, haiku or a model id (default: the agent's)")
-    parser.add_argument("--max-turns", type=int, metavar="N", dest="max_turns",
+    parser.add_argument("--max-turns", type=bounded_int(1, MAX_TURNS), metavar="N", dest="max_turns",
                         help="stop the agent after N turns (default 12)")
-    parser.add_argument("--max-cost", type=float, metavar="USD", dest="max_cost",
+    parser.add_argument("--max-cost", type=usd_amount, metavar="USD", dest="max_cost",
                         help="stop the agent before its estimated cost passes USD (default 1.00)")
     parser.add_argument("--refresh", action="store_true", default=None,
                         help="ask the agent again instead of replaying its cached answer")
@@ -117,7 +171,8 @@ def add_command_options(p: argparse.ArgumentParser, command: Command) -> None:
         p.add_argument("rule", help="a rule code, e.g. BMB101 or S608")
     elif command.name == "history":
         p.add_argument("target", nargs="?", help="only runs on this target")
-        p.add_argument("--limit", type=int, default=20)
+        p.add_argument("--limit", type=bounded_int(1, MAX_HISTORY), default=20, metavar="N",
+                       help="show the N newest runs (default 20)")
     elif command.name == "agents":
         p.add_argument("--project", metavar="DIR", help="project folder to search for .claude/agents")
 
@@ -135,13 +190,18 @@ def parse(argv: list[str] | str, prog: str = "bumba") -> Invocation:
             argv = shlex.split(argv)
         except ValueError as error:
             raise UsageError(f"cannot split the arguments: {error}") from None
+    if any("\x00" in arg for arg in argv):  # no path, code or option can hold one; say so before any lookup
+        raise UsageError(f"{prog}: an argument contains a NUL character")
     if not argv or argv[0] in ("-h", "--help"):
         build_parser(prog).print_help()
         raise HelpShown()
     if argv[0].startswith("-"):
         raise UsageError(f"{prog}: the command comes first (e.g. '{prog} scan {' '.join(argv)}'); try 'help'")
     # unknown command: a "did you mean" rather than argparse's choice list
-    args = build_parser(prog, only=get_command(argv[0])).parse_args(argv)
+    command = get_command(argv[0])
+    if argv[0] not in (command.name, *command.aliases):  # 'SCAN': found by its folded name, parsed by its own
+        argv = [command.name, *argv[1:]]
+    args = build_parser(prog, only=command).parse_args(argv)
     if args.command is None:
         raise UsageError("no command given; try 'help'")
     return Invocation(command=get_command(args.command), args=args)

@@ -175,7 +175,7 @@ class UnknownCommand(ValueError):
         names = sorted([*COMMANDS, *_ALIASES])
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        super().__init__(f"unknown command {name!r}.{hint} '%bumba help' lists the commands.")
+        super().__init__(f"unknown command {name!r}.{hint} 'help' lists the commands.")
         self.name = name
         self.suggestions = close
 

@@ -508,7 +508,9 @@ def build(target: str | None) -> tuple[Path, list[Module], list[str]]:
 
 def write_pages(folder: Path, pages: dict[str, str]) -> tuple[list[Path], list[Path]]:
     """Write ``pages``; a file that exists without our marker line is left alone. (written, refused)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    from .views.export import output_folder
+
+    output_folder(folder)  # OutputError (a usage error) when -o names a file or a place that cannot hold one
     written, refused = [], []
     for name, text in pages.items():
         path = folder / name

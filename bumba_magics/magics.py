@@ -1,29 +1,55 @@
 """``%bumba`` and ``%%bumba``: the notebook front end. Thin: parse, call ``review``, display, raise.
 
 Errors are raised as IPython ``UsageError`` (a short message, no traceback) so a failing review fails a
-papermill run, and the kernel always survives.
+papermill run, and the kernel always survives. What the user can fix (a bad option, a missing or unreadable
+path, a damaged pyproject, an ``-o`` that cannot be written) is a ``UsageError``; a failed gate is
+``GateFailed``, a stopped agent ``AgentFailed`` (both after the report is shown); anything else is a bug in
+bumba and is raised as ``BumbaInternalError`` with the original traceback chained.
 """
 
 from __future__ import annotations
 
+import sys
 import time
+import warnings
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from IPython.display import display
+from IPython.utils.text import DollarFormatter
 from traitlets import Bool, Enum, Float, Int, Unicode
 
-from .arguments import HelpShown, Invocation, format_for, parse, review_overrides
+from .arguments import (
+    HelpShown,
+    Invocation,
+    format_for,
+    is_deliberate,
+    parse,
+    review_overrides,
+    usage_message,
+)
 from .arguments import UsageError as ArgumentsError
 from .commands import CommandUnavailable, UnknownCommand
 from .findings import Severity
 from .meta import agents_view, explain_view, help_view, history_view
+from .report import Report
 from .review import AgentFailed, GateFailed, ReviewError, ReviewIncomplete, review
 from .settings import SettingsError
-from .store import Store, StoreError
-from .views.export import write_report
+from .store import Store, StoreError, StoreWarning
+from .views.export import OutputError, check_output, write_report
 
 _SEVERITIES = [s.value for s in Severity]
+# what the user can fix: each becomes a UsageError (an OSError names its path; a KeyError only when it is
+# one of ours, see is_deliberate)
+_USER_ERRORS = (ArgumentsError, UnknownCommand, ReviewError, CommandUnavailable, SettingsError, StoreError,
+                OutputError, KeyError, OSError)
+
+
+MAX_LINE_CHARS = 10_000  # IPython's $var expansion is quadratic in the line: a 100k-character line took a minute
+
+
+class BumbaInternalError(RuntimeError):
+    """A review failed inside bumba (a bug, not the user's input); the original traceback is chained."""
 
 
 class _ProgressLine:
@@ -113,8 +139,51 @@ class BumbaMagics(Magics):
             self._store = Store(self.store_path or None)
         return self._store
 
+    def _review_store(self) -> tuple[Store | None, str | None]:
+        """The store for a review, or None and why: history is a convenience, the review runs without it."""
+        try:
+            return self._get_store(), None
+        except StoreError as error:
+            return None, f"{error}; this run is not stored"
+
     @line_cell_magic
+    @no_var_expand  # expanded below, after the length check
     def bumba(self, line: str, cell: str | None = None):
+        if len(line) > MAX_LINE_CHARS:
+            raise UsageError(f"%bumba: the line is {len(line):,} characters long; the limit is {MAX_LINE_CHARS:,}")
+        line = self._expand(line)
+        if cell is not None:
+            # lone surrogates (a cell from JSON with "\ud800") cannot be written to a file or a tool; one '?'
+            # each keeps every line and column where it was
+            cell = cell.encode("utf-8", "replace").decode("utf-8")
+        notes: list[str] = []
+        with warnings.catch_warnings():
+            show = warnings.showwarning
+
+            def one_line(message, category, *args, **kwargs):  # a moved-aside store: said once, and in the report
+                if issubclass(category, StoreWarning):
+                    print(f"bumba: warning: {message}", file=sys.stderr)
+                    notes.append(str(message))
+                else:
+                    show(message, category, *args, **kwargs)
+
+            warnings.showwarning = one_line
+            warnings.simplefilter("always", StoreWarning)
+            result = self._run(line, cell)
+        if isinstance(result, Report):
+            result.notes.extend(note for note in notes if note not in result.notes)
+        return result
+
+    def _expand(self, line: str) -> str:
+        """``$name`` and ``{expression}`` from the user's namespace, as IPython does for every magic."""
+        if "$" not in line and "{" not in line:
+            return line
+        try:
+            return DollarFormatter().vformat(line, args=[], kwargs=self.shell.user_ns if self.shell else {})
+        except Exception:  # noqa: BLE001 — IPython's rule: what cannot be expanded stays as typed
+            return line
+
+    def _run(self, line: str, cell: str | None):
         try:
             invocation = parse(line, prog="%bumba")
         except HelpShown:
@@ -123,11 +192,14 @@ class BumbaMagics(Magics):
             raise UsageError(str(error)) from None
         try:
             return self._dispatch(invocation, cell)
-        except (GateFailed, AgentFailed):
+        except (GateFailed, AgentFailed, UsageError):  # ReviewIncomplete is a GateFailed
             raise
-        except (ReviewError, CommandUnavailable, SettingsError, StoreError, KeyError) as error:
-            message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
-            raise UsageError(message) from None
+        except Exception as error:
+            if isinstance(error, _USER_ERRORS) and is_deliberate(error):
+                raise UsageError(usage_message(error)) from None
+            # not the user's: say so, and keep the traceback for the bug report
+            raise BumbaInternalError(f"bumba {invocation.command.name} failed inside bumba: "
+                                     f"{type(error).__name__}: {error} (a bug, not your input)") from error
 
     def _dispatch(self, invocation: Invocation, cell: str | None):
         command, args = invocation.command, invocation.args
@@ -151,6 +223,9 @@ class BumbaMagics(Magics):
             return None
         if cell is not None and not command.takes_cell:
             raise UsageError(f"'%%bumba {command.name}' does not take a cell body; use '%bumba {command.name}'")
+        output = getattr(args, "output", None)
+        if output is not None:
+            check_output(output)  # before the review: fail fast, lose no work
 
         overrides = {
             "engine": self.engine, "min_severity": self.severity, "fail_on": self.fail_on, "agent": self.agent,
@@ -167,11 +242,12 @@ class BumbaMagics(Magics):
             return context_view(args, shell=self.shell, cell_body=cell, overrides=overrides)
         progress = _progress() if self.show_progress and not getattr(args, "quiet", False) else None
         stream = None if getattr(args, "quiet", False) else _agent_stream(command.name, getattr(args, "target", None))
+        store, store_note = self._review_store()
         try:
             report = review(
                 command, getattr(args, "target", None), cell_body=cell if cell and cell.strip() else None,
-                shell=self.shell,
-                overrides=overrides, store=self._get_store(), progress=progress,
+                shell=self.shell, use_store=store is not None,
+                overrides=overrides, store=store, progress=progress,
                 update_baseline=getattr(args, "update_baseline", False), args=args, events=stream,
             )
         finally:
@@ -179,9 +255,14 @@ class BumbaMagics(Magics):
                 progress.close()
             if stream is not None and hasattr(stream, "close"):
                 stream.close()
-        output = getattr(args, "output", None)
+        if store_note:
+            report.notes.append(store_note)
         if output:
-            path = write_report(report, output, format_for(output, getattr(args, "format", None), "html"))
+            try:
+                path = write_report(report, output, format_for(output, getattr(args, "format", None), "html"))
+            except OutputError as error:
+                display(report)  # nothing is lost: the report is shown, then the error
+                raise UsageError(f"{error}; the report is shown above instead") from None
             report.notes.append(f"report written to {path}")
         if report.metrics.get("agent error"):  # interrupted or failed: the offline findings, then the error
             display(report)

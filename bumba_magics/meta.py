@@ -3,12 +3,17 @@ that displays well everywhere (a Table, or Markdown text)."""
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from .analyzers.base import RULES
 from .arguments import build_parser
 from .commands import catalogue_rows, get_command
 from .views.tables import Table
+
+
+class UnknownRule(KeyError):
+    """``explain`` of a code no rule has (a KeyError of ours: the front ends show it as a usage error)."""
 
 
 class Markdown:
@@ -43,6 +48,10 @@ def help_view(topic: str | None = None) -> Table | Markdown:
 def agents_view(project: str | None = None) -> Table:
     from .agents import agents_table, discover_agents_with_errors
 
+    if project and not Path(project).expanduser().is_dir():  # a typo must not quietly list only the built-ins
+        exists = Path(project).expanduser().exists()
+        raise (NotADirectoryError(errno.ENOTDIR, "not a folder", project) if exists
+               else FileNotFoundError(errno.ENOENT, "no such folder", project))
     specs, errors = discover_agents_with_errors(project_dir=Path(project) if project else None)
     footer = "; ".join(str(e) for e in errors)
     return Table("agent definitions", agents_table(specs), footer=footer)
@@ -64,7 +73,7 @@ def explain_view(code: str) -> Markdown:
     text = explain_ruff_rule(code.upper())
     if text:
         return Markdown(text)
-    raise KeyError(f"unknown rule {code!r}: 'bumba help' lists commands; docs/rules.md lists bumba's rules")
+    raise UnknownRule(f"unknown rule {code!r}: 'bumba help' lists commands; docs/rules.md lists bumba's rules")
 
 
 def history_view(target: str | None = None, limit: int = 20, store=None) -> Table:

@@ -647,6 +647,9 @@ def runbook(project: Project) -> str:
 
 def write_missing(folder: Path, files: dict[str, str]) -> tuple[list[Path], list[Path]]:
     """Write each file unless it already exists. (written, left alone)"""
+    from .views.export import output_folder
+
+    output_folder(folder)  # OutputError (a usage error) when -o names a file or a place that cannot hold one
     written, kept = [], []
     for name, text in files.items():
         path = folder / name

@@ -648,7 +648,12 @@ def plan(args, cwd: Path | None = None) -> list[ReportJob]:
                                  for t in args.targets))
     slugs = [_slug(Path(t), cwd) for t in targets]
     jobs = []
-    output = str(Path(args.output).expanduser().resolve())
+    from .views.export import OutputError, output_folder
+
+    try:
+        output = str(output_folder(args.output).resolve())
+    except OutputError as error:
+        raise ReportInputError(str(error)) from None
     for target, slug in zip(targets, slugs, strict=True):
         if slugs.count(slug) > 1:  # two targets with the same folder name: tell them apart stably
             slug += "-" + hashlib.sha256(target.encode()).hexdigest()[:6]

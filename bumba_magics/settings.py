@@ -67,7 +67,7 @@ class Settings(BaseModel):
     max_module_lines: int = Field(1000, ge=1)
     max_fan_out: int = Field(15, ge=1)
     max_fan_in: int = Field(25, ge=1)
-    max_file_bytes: int = Field(1_000_000, ge=1)
+    max_file_bytes: int = Field(1_000_000, ge=1, le=2**40)  # a terabyte: past it, a number is a typo
     baseline: str | None = None  # path of a baseline file, relative to the root
     agent: str | None = None
     cache: bool = True
@@ -145,8 +145,14 @@ def load_settings(root: Path, base: Settings | None = None) -> Settings:
         table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("bumba", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise SettingsError(f"{path}: cannot read [tool.bumba]: {error}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise SettingsError(f"{path}: cannot read [tool.bumba]: values nested too deeply") from None
+    except AttributeError:  # `tool = 3` or `[tool] bumba = 3`: not a table
+        raise SettingsError(f"{path}: [tool.bumba] must be a table") from None
     if not table:
         return base
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: [tool.bumba] must be a table, not {type(table).__name__}")
     table = {key.replace("-", "_"): value for key, value in table.items()}
     if isinstance(table.get("checkpoint"), dict):  # [tool.bumba.checkpoint] max-new-high = 0
         table["checkpoint"] = {key.replace("-", "_"): value for key, value in table["checkpoint"].items()}

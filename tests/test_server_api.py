@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import urllib.parse
+from pathlib import Path
 
+import httpx
+import psutil
 import pytest
 from jupyter_core.utils import ensure_event_loop
 
@@ -74,7 +82,7 @@ async def finish(jp_fetch, job: dict) -> dict:
         for line in response.body.decode().splitlines() if line.startswith("data: ")
     ]
     assert events, response.body
-    assert events[-1]["status"] in ("done", "failed")
+    assert events[-1]["status"] in ("done", "failed", "cancelled")
     return events[-1]
 
 
@@ -318,3 +326,176 @@ async def test_saving_a_notebook_through_the_server_keeps_the_static_findings(jp
     data = saved["cells"][0]["outputs"][0]["data"]
     assert "application/vnd.bumba.findings+json" in data
     assert "application/vnd.jupyter.widget-view+json" not in data
+
+
+# -- bad input, limits, cancelling, shutdown ------------------------------------------------------------
+SLOW = "import pickle\n" + "".join(
+    f"def f{i}(x):\n    if x > {i}:\n        return eval(x)\n    return pickle.loads(x)\n\n" for i in range(12_000))
+
+
+@pytest.fixture
+def slow_project(jp_root_dir):
+    """Files that keep a scan busy inside each one for seconds (a megabyte of code, thousands of findings)."""
+    folder = jp_root_dir / "slow"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"big{i}.py").write_text(SLOW)
+    return folder
+
+
+@pytest.mark.parametrize("body, expect, words", [
+    ("[" * 100_000 + "]" * 100_000, 400, "nested too deeply"),
+    ('{"command": "scan", "path": ' + "[" * 5000 + "]" * 5000 + "}", 400, "nested too deeply"),
+    ({"command": "scan", "path": "app", "select": [[[[["S"]]]]]}, 400, "nested more than 4 levels"),
+    ({"command": "scan", "path": "app", "junk": "x" * (9 * 2**20)}, 413, "the limit is"),
+    ({"command": "scan", "path": "a" * 10_000}, 400, "'path' is 10000 characters long"),
+    ({"command": "s" * 1000, "path": "app"}, 400, "'command' is 1000 characters long"),
+    ({"command": "scan", "path": "app", "cell_id": "c" * 5000, "code": "x = 1"}, 400, "'cell_id' is"),
+    ({"command": "scan", "path": "app", "select": ["S"] * 500}, 400, "'select' lists 500 items"),
+    ({"command": "scan", "path": "app", "severity": "h" * 100}, 400, "'severity' is 100 characters"),
+    ({"command": "scan", "path": "app", "agent": "a" * 1000}, 400, "'agent' is 1000 characters"),
+    ({"command": "scan", "path": "app\x00.py"}, 400, "NUL character"),
+])
+@in_loop
+async def test_request_bodies_have_nesting_and_size_limits(jp_fetch, project, body, expect, words):
+    reply = await call(jp_fetch, "POST", "runs", body=body, expect=expect)
+    assert words.lower() in reply["message"].lower(), reply
+    assert (await call(jp_fetch, "GET", "info"))["version"]  # and the server still answers
+
+
+@in_loop
+async def test_a_five_megabyte_triage_reason_is_refused(jp_fetch, project):
+    final = await finish(jp_fetch, (await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": "app"},
+                                               expect=202))["job"])
+    run = await call(jp_fetch, "GET", "runs", final["run_id"])
+    fingerprint = run["report"]["findings"][0]["fingerprint"]
+    body = {"run_id": final["run_id"], "fingerprint": fingerprint, "state": "suppressed", "reason": "x" * 5_000_000}
+    reply = await call(jp_fetch, "POST", "triage", body=body, expect=400)
+    assert "'reason' is 5000000 characters long; the limit is 2000" in reply["message"]
+    assert (await call(jp_fetch, "GET", "runs", final["run_id"]))["triage"] == {}  # nothing was stored
+    body["reason"] = "r" * 2000  # at the limit: fine
+    assert (await call(jp_fetch, "POST", "triage", body=body))["triage"][fingerprint]["reason"] == "r" * 2000
+
+
+@pytest.mark.parametrize("params, words", [
+    ({"path": "p" * 5000}, "'path' is 5000 characters long"),
+    ({"path": "app", "limit": "99999999999999999999"}, "'limit' must be a whole number"),
+    ({"path": "app", "limit": "-3"}, "'limit' must be a whole number"),
+    ({"path": "app", "command": "c" * 100}, "'command' is 100 characters long"),
+])
+@in_loop
+async def test_query_arguments_have_limits(jp_fetch, project, params, words):
+    reply = await call(jp_fetch, "GET", "runs", params=params, expect=400)
+    assert words in reply["message"]
+
+
+def _review_pid(jp_serverapp, job_id: str, timeout: float = 60.0) -> int:
+    """The pid of a running job's process, once it has one."""
+    job = jp_serverapp.web_app.settings["bumba"].jobs.get(job_id)
+    deadline = time.monotonic() + timeout
+    while job._process is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job._process is not None, job
+    return job._process.pid
+
+
+def _ended(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+@in_loop
+async def test_a_queued_job_and_a_running_job_can_be_cancelled(jp_fetch, jp_serverapp, project, slow_project):
+    from bumba_magics.server.jobs import JobManager
+
+    state = jp_serverapp.web_app.settings["bumba"]
+    state.jobs = JobManager(workers=1)  # one at a time: the second job waits in the queue
+    try:
+        running = (await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": "slow"}, expect=202))["job"]
+        queued = (await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": "app"}, expect=202))["job"]
+        assert queued["status"] == "queued"
+        cancelled = (await call(jp_fetch, "DELETE", "jobs", queued["id"]))["job"]
+        assert cancelled["status"] == "cancelled" and cancelled["run_id"] is None
+        reply = await call(jp_fetch, "DELETE", "jobs", queued["id"], expect=409)
+        assert "already ended (cancelled)" in reply["message"]
+
+        pid = _review_pid(jp_serverapp, running["id"])
+        started = time.monotonic()
+        stopped = (await call(jp_fetch, "DELETE", "jobs", running["id"]))["job"]
+        assert stopped["status"] == "cancelled", stopped
+        assert time.monotonic() - started < 10
+        assert _ended(pid)  # the review's process is gone, not left running in the background
+        assert (await finish(jp_fetch, stopped))["status"] == "cancelled"  # the stream ends too
+        assert (await call(jp_fetch, "GET", "runs", params={"path": "app"}))["runs"] == []  # never ran
+        await call(jp_fetch, "DELETE", "jobs", "0" * 32, expect=404)
+    finally:
+        state.jobs.shutdown()
+
+
+def test_server_shutdown_ends_a_review_stuck_in_slow_files(tmp_path):
+    """A real `jupyter server` process: SIGTERM while a review is deep in slow files ends both quickly."""
+    import socket
+
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "slow").mkdir()
+    for i in range(6):
+        (root / "slow" / f"big{i}.py").write_text(SLOW)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = "bumba-shutdown-test"
+    repo = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(repo), os.environ.get("PYTHONPATH", "")]),
+           "BUMBA_STORE": str(tmp_path / "store" / "bumba.sqlite"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_DATA_DIR": str(tmp_path / "data")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", f"--port={port}", "--no-browser", f"--ServerApp.root_dir={root}",
+         f"--IdentityProvider.token={token}", "--ServerApp.jpserver_extensions={'bumba_magics.server': True}",
+         "--allow-root"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}/bumba/api"
+        headers = {"Authorization": f"token {token}", "Content-Type": "application/json"}
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/info", headers=headers, timeout=2).raise_for_status()
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()[-2000:]
+                time.sleep(0.2)
+        started = httpx.post(f"{base}/runs", headers=headers, json={"command": "scan", "path": "slow"}, timeout=10)
+        assert started.status_code == 202, started.text
+        job_id = started.json()["job"]["id"]
+        while httpx.get(f"{base}/jobs/{job_id}", headers=headers, timeout=5).json()["job"]["status"] != "running":
+            time.sleep(0.1)
+        time.sleep(2)  # well inside the first slow file
+        reviews = psutil.Process(server.pid).children(recursive=True)  # the review's, and the tools it started
+        stopping = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        took = time.monotonic() - stopping
+        assert took < 15, f"shutdown took {took:.1f} s"
+        deadline = time.monotonic() + 5  # helpers (the fork server) leave when they see the server gone
+        while not all(_ended(p.pid) for p in reviews) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = [(p.pid, " ".join(p.cmdline())[:200]) for p in reviews if not _ended(p.pid)]
+        assert not left, left
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+@in_loop
+async def test_a_cell_with_lone_surrogates_is_reviewed(jp_fetch, project):
+    code = 'x = "\ud800"\nimport pickle\npickle.loads(x)\n'  # valid JSON ("\ud800"), not valid Unicode text
+    job = (await call(jp_fetch, "POST", "runs", body={"command": "scan", "path": "notebooks/sample.ipynb",
+                                                     "code": code, "cell_id": "c1"}, expect=202))["job"]
+    final = await finish(jp_fetch, job)
+    assert final["status"] == "done", final["error"]
+    run = await call(jp_fetch, "GET", "runs", final["run_id"])
+    assert [(f["rule"], f["location"]["line"]) for f in run["report"]["findings"]] == [("BMB106", 3)]

@@ -292,6 +292,8 @@ def parse_front_matter(front: str, path: Path | str | None, first_line: int) -> 
         data = yaml.safe_load(front)
     except yaml.YAMLError as error:
         raise AgentFileError(path, f"front matter is not valid YAML ({_yaml_problem(error, first_line)})")
+    except RecursionError:  # PyYAML's composer recurses once per nesting level
+        raise AgentFileError(path, "front matter is not valid YAML (nested too deeply)") from None
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise AgentFileError(path, f"front matter is not a mapping of keys to values (it is {kind})")

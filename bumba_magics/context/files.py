@@ -161,6 +161,13 @@ class IgnoreRules:
         return self.ignored(path, False, chain)
 
 
+def _links_to_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:  # a link that loops (ELOOP) leads to no folder; the reader says why it is skipped
+        return False
+
+
 def walk(folder: Path, rules: IgnoreRules, wanted: Callable[[str], bool] = bool) -> Iterator[Path]:
     """Entries under ``folder`` whose name is ``wanted`` and that are not ignored; ignored folders are pruned
     before they are entered, which is what keeps a large repository fast.
@@ -181,7 +188,7 @@ def walk(folder: Path, rules: IgnoreRules, wanted: Callable[[str], bool] = bool)
                 path = Path(entry.path)
                 if entry.name not in SKIP_DIRS and not rules.ignored(path, True, governing):
                     pending.append((path, [*governing, path]))
-            elif wanted(entry.name) and not (entry.is_symlink() and entry.is_dir()):
+            elif wanted(entry.name) and not _links_to_folder(entry):
                 path = Path(entry.path)
                 if not rules.ignored(path, False, governing):
                     yield path

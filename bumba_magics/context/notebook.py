@@ -201,6 +201,8 @@ def read_notebook(path: Path):
         raise NotebookError(path, f"fails nbformat validation: {error.message}") from error
     except (ValueError, AttributeError, KeyError, TypeError) as error:
         raise NotebookError(path, f"not a Jupyter notebook ({error})") from error
+    except RecursionError:  # json and the validator recurse: thousands of nested brackets are not a notebook
+        raise NotebookError(path, "not a Jupyter notebook (JSON nested too deeply)") from None
     return notebook
 
 

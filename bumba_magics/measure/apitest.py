@@ -89,6 +89,8 @@ def load_schema(spec: str, allow_remote: bool):
         raise ReviewError(f"{spec} is not a usable OpenAPI spec: {_one_line(str(error))}") from None
     except (ValueError, OSError) as error:  # YAML/JSON syntax, unreadable file, connection refused
         raise ReviewError(f"cannot load the spec {spec}: {_one_line(str(error))}") from None
+    except RecursionError:  # the JSON and YAML parsers recurse once per nesting level
+        raise ReviewError(f"cannot load the spec {spec}: nested too deeply") from None
 
 
 def _one_line(text: str) -> str:

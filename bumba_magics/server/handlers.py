@@ -12,13 +12,18 @@ relative to the server's root, and never leave it.
     GET  /bumba/api/runs/RUN                  a stored run: report, triage state, where its paths live
     GET  /bumba/api/jobs/JOB                  a started review: status and progress (poll)
     GET  /bumba/api/jobs/JOB/events           the same as server-sent events until it ends (stream)
+    DELETE /bumba/api/jobs/JOB                cancel it, queued or running (its process is ended)
     POST /bumba/api/triage                    {"run_id", "fingerprint", "state", ["reason"]}
+
+Every request body and field has a size limit, and a body nested deeper than a request can be is refused:
+bad input is a 400 (413 for a body over the limit) whose JSON says which field and why, never a 500.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +33,26 @@ from tornado import web
 from tornado.iostream import StreamClosedError
 
 from .. import __version__
-from ..arguments import HelpShown, UsageError, parse, review_overrides
+from ..arguments import HelpShown, UsageError, parse
 from ..commands import Command, UnknownCommand, catalogue, get_command
 from ..engines.credentials import api_key_from
 from ..settings import SettingsError, load_settings
 from ..store import Store, StoreError
-from .jobs import JobManager
+from .jobs import FINISHED, JobFinished, JobManager, ReviewSpec
 
 API = "bumba/api"
 CELL_SEPARATOR = "#"  # a cell review is stored with the target "<notebook path>#<cell id>"
 STREAM_PING_S = 15.0
+CANCEL_WAIT_S = 10.0  # a DELETE answers once the job's process has ended (or after this long)
 MAX_CODE_CHARS = 1_000_000
+MAX_BODY_BYTES = 8 * 2**20  # a cell of MAX_CODE_CHARS, JSON-escaped, fits with room to spare
+MAX_JSON_DEPTH = 4  # the deepest a valid request goes is 2 (an object holding a list of codes)
+# the longest each string field may be; a longer one is a 400 naming the field
+FIELD_LIMITS = {
+    "command": 64, "path": 4096, "cell_id": 256, "agent": 256, "severity": 32, "fail_on": 32,
+    "select": 4096, "ignore": 4096, "run_id": 64, "fingerprint": 128, "state": 32, "reason": 2000,
+}
+MAX_CODES = 200  # rule codes in select / ignore
 
 
 class BumbaState:
@@ -95,13 +109,35 @@ class BaseHandler(APIHandler):
         return self.settings["bumba"]
 
     def body_object(self) -> dict[str, Any]:
+        body = self.request.body or b""
+        if len(body) > MAX_BODY_BYTES:
+            raise web.HTTPError(413, "the request body is %d bytes; the limit is %d", len(body), MAX_BODY_BYTES)
         try:
-            data = json.loads(self.request.body or b"")
+            data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as error:
             raise web.HTTPError(400, "the request body is not JSON: %s", error) from None
+        except RecursionError:  # the decoder recurses once per level
+            raise web.HTTPError(400, "the request body is nested too deeply") from None
         if not isinstance(data, dict):
             raise web.HTTPError(400, "the request body must be a JSON object")
+        if _deeper_than(data, MAX_JSON_DEPTH):
+            raise web.HTTPError(400, "the request body is nested more than %d levels deep", MAX_JSON_DEPTH)
+        for key, value in data.items():
+            check_length(key, value)
         return data
+
+    def query(self, name: str, *default: Any) -> Any:
+        """A query argument (required unless a default is given), within its length limit."""
+        value = self.get_query_argument(name, *default)
+        check_length(name, value)
+        return value
+
+    def store_call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
+        """A store operation; a store that fails (locked, damaged beyond repair, unwritable) is a 503."""
+        try:
+            return method(*args, **kwargs)
+        except StoreError as error:
+            raise web.HTTPError(503, "the bumba store cannot be used: %s", error) from None
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         # APIHandler would reply with the unformatted log_message ("%s"); the message must carry the values
@@ -127,6 +163,32 @@ class InfoHandler(BaseHandler):
         except web.HTTPError:
             store.update(ok=False, error=self.bumba.store_error)
         self.reply({"version": __version__, "root_dir": str(self.bumba.root), "store": store})
+
+
+def check_length(name: str, value: Any) -> None:
+    """A 400 when a string field (or a list of them) is longer than its limit."""
+    limit = FIELD_LIMITS.get(name)
+    if limit is None:
+        return
+    if isinstance(value, str) and len(value) > limit:
+        raise web.HTTPError(400, "'%s' is %d characters long; the limit is %d", name, len(value), limit)
+    if isinstance(value, list):
+        if len(value) > MAX_CODES:
+            raise web.HTTPError(400, "'%s' lists %d items; the limit is %d", name, len(value), MAX_CODES)
+        if sum(len(v) + 1 for v in value if isinstance(v, str)) > limit:
+            raise web.HTTPError(400, "'%s' is longer than %d characters in all", name, limit)
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether a parsed JSON value nests containers more than ``limit`` deep (without recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def command_dict(command: Command) -> dict[str, Any]:
@@ -155,7 +217,7 @@ class AgentsHandler(BaseHandler):
     def get(self) -> None:
         from ..agents import discover_agents_with_errors
 
-        project = self._project_dir(self.get_query_argument("path", ""))
+        project = self._project_dir(self.query("path", ""))
         specs, errors = discover_agents_with_errors(project_dir=project)
         self.reply({
             "agents": [
@@ -174,15 +236,15 @@ class RunsHandler(BaseHandler):
     @web.authenticated
     def get(self) -> None:
         """Stored runs on one target (the ``path`` as the sidebar sends it), newest first."""
-        target = self.bumba.confine(self.get_query_argument("path"), must_exist=False)
-        command = self.get_query_argument("command", None)
-        try:
-            limit = max(1, min(500, int(self.get_query_argument("limit", "50"))))
-        except ValueError:
-            raise web.HTTPError(400, "'limit' must be a number") from None
+        target = self.bumba.confine(self.query("path"), must_exist=False)
+        command = self.query("command", None)
+        limit_text = self.get_query_argument("limit", "50")
+        if not (limit_text.isascii() and limit_text.isdigit() and len(limit_text) <= 6):
+            raise web.HTTPError(400, "'limit' must be a whole number, at most 6 digits")
+        limit = max(1, min(500, int(limit_text)))
         if command:
             command = self._command(command).name
-        runs = self.bumba.store().list_runs(target=str(target), command=command, limit=limit)
+        runs = self.store_call(self.bumba.store().list_runs, target=str(target), command=command, limit=limit)
         for run in runs:
             run["path"] = self.bumba.contents_path(run["target"])
         self.reply({"runs": runs})
@@ -200,6 +262,8 @@ class RunsHandler(BaseHandler):
         code = body.get("code")
         if code is not None and (not isinstance(code, str) or len(code) > MAX_CODE_CHARS):
             raise web.HTTPError(400, "'code' must be the text of one cell")
+        if code is not None:  # lone surrogates ("\ud800" in the JSON) cannot reach a file or a tool; '?' each
+            code = code.encode("utf-8", "replace").decode("utf-8")
         cell_id = body.get("cell_id")
         if cell_id is not None and not isinstance(cell_id, str):
             raise web.HTTPError(400, "'cell_id' must be a string")
@@ -208,7 +272,7 @@ class RunsHandler(BaseHandler):
             self._check_agent(agent, target)
         argv = [command.name, *([] if code is not None else [str(target)]), *self._options(body)]
         try:
-            args = parse(argv, prog="bumba").args
+            parse(argv, prog="bumba")  # checked here for a 400; the review's process parses it again
         except (UsageError, HelpShown) as error:
             raise web.HTTPError(400, "%s", error or "bad options") from None
         except Exception as error:  # a command's own option hook that fails to import: say which, not "500"
@@ -218,14 +282,12 @@ class RunsHandler(BaseHandler):
 
         label = str(target) + (CELL_SEPARATOR + (cell_id or "cell") if code is not None else "")
         store = self.bumba.store()
-
-        def work(progress):
-            from ..review import review
-
-            return review(command, label if code is not None else str(target), cell_body=code,
-                          overrides=review_overrides(args), store=store, progress=progress, args=args)
-
-        job = self.bumba.jobs.submit(command.name, label, self.bumba.contents_path(target), work)
+        spec = ReviewSpec(command=command.name, target=label if code is not None else str(target), argv=argv,
+                          code=code, store_path=str(store.path), cwd=os.getcwd(), env=dict(os.environ))
+        try:
+            job = self.bumba.jobs.submit(command.name, label, self.bumba.contents_path(target), spec)
+        except RuntimeError as error:  # the server is shutting down
+            raise web.HTTPError(503, "%s", error) from None
         self.set_header("Location", url_path_join(self.base_url, API, "jobs", job.id))
         self.reply({"job": job.to_dict()}, status=202)
 
@@ -279,11 +341,11 @@ class RunHandler(BaseHandler):
     @web.authenticated
     def get(self, run_id: str) -> None:
         store = self.bumba.store()
-        report = store.get_run(run_id)
+        report = self.store_call(store.get_run, run_id)
         if report is None:
             raise web.HTTPError(404, "no stored run %r", run_id)
         target, _, cell_id = report.run.target.partition(CELL_SEPARATOR)
-        triage = store.triage(report.run.root, report.run.target)
+        triage = self.store_call(store.triage, report.run.root, report.run.target)
         self.reply({
             "report": report.to_dict(),
             "triage": {fp: {"state": state, "reason": reason} for fp, (state, reason) in triage.items()},
@@ -298,6 +360,19 @@ class JobHandler(BaseHandler):
     @web.authenticated
     def get(self, job_id: str) -> None:
         self.reply({"job": self._job(job_id).to_dict()})
+
+    @web.authenticated
+    async def delete(self, job_id: str) -> None:
+        """Cancel: a queued job never runs; a running one's process is ended. Answers with the ended job."""
+        job = self._job(job_id)
+        try:
+            self.bumba.jobs.cancel(job_id)
+        except JobFinished as error:
+            raise web.HTTPError(409, "%s", error) from None
+        deadline = time.monotonic() + CANCEL_WAIT_S
+        while job.status not in FINISHED and time.monotonic() < deadline:
+            await self.bumba.jobs.wait_change(job, job.version, max(0.01, deadline - time.monotonic()))
+        self.reply({"job": job.to_dict()})
 
     def _job(self, job_id: str):
         job = self.bumba.jobs.get(job_id)
@@ -320,7 +395,7 @@ class JobEventsHandler(JobHandler):
                     seen = job.version
                     self.write(f"event: job\ndata: {json.dumps(job.to_dict())}\n\n")
                     await self.flush()
-                    if job.status in ("done", "failed"):
+                    if job.status in FINISHED:
                         break
                 elif not await self.bumba.jobs.wait_change(job, seen, STREAM_PING_S):
                     self.write(": ping\n\n")  # keeps proxies from closing an idle stream
@@ -341,16 +416,16 @@ class TriageHandler(BaseHandler):
         if reason is not None and not isinstance(reason, str):
             raise web.HTTPError(400, "'reason' must be a string")
         store = self.bumba.store()
-        report = store.get_run(run_id)
+        report = self.store_call(store.get_run, run_id)
         if report is None:
             raise web.HTTPError(404, "no stored run %r", run_id)
         if fingerprint not in {f.fingerprint for f in report.findings}:
             raise web.HTTPError(404, "run %r has no finding %r", run_id, fingerprint)
         try:
-            store.set_triage(report.run.root, report.run.target, fingerprint, state, reason)
+            self.store_call(store.set_triage, report.run.root, report.run.target, fingerprint, state, reason)
         except ValueError as error:
             raise web.HTTPError(400, "%s", error) from None
-        triage = store.triage(report.run.root, report.run.target)
+        triage = self.store_call(store.triage, report.run.root, report.run.target)
         self.reply({"triage": {fp: {"state": s, "reason": r} for fp, (s, r) in triage.items()}})
 
 

@@ -50,7 +50,7 @@ export interface IJob {
   id: string;
   command: string;
   path: string | null;
-  status: 'queued' | 'running' | 'done' | 'failed';
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
   progress: { done: number; total: number; current: string };
   run_id: string | null;
   error: string | null;
@@ -93,6 +93,11 @@ export interface IStartRun {
   code?: string;
   cell_id?: string | null;
   agent?: string | null;
+}
+
+/** A job in one of these states will not change again. */
+export function jobEnded(job: IJob): boolean {
+  return job.status === 'done' || job.status === 'failed' || job.status === 'cancelled';
 }
 
 /** An error the server explained: the message is shown to the user as it is. */
@@ -164,6 +169,8 @@ export const api = {
       })
     ).job,
   job: async (id: string) => (await request<{ job: IJob }>(`jobs/${id}`)).job,
+  cancel: async (id: string) =>
+    (await request<{ job: IJob }>(`jobs/${id}`, { method: 'DELETE' })).job,
   run: (id: string) => request<IRun>(`runs/${id}`),
   runs: async (path: string, limit = 30) =>
     (await request<{ runs: IRunSummary[] }>('runs', {}, { path, limit: String(limit) })).runs,
@@ -215,13 +222,13 @@ export async function followJob(job: IJob, onUpdate: (job: IJob) => void): Promi
         }
       }
     }
-    if (last.status === 'done' || last.status === 'failed') {
+    if (jobEnded(last)) {
       return last;
     }
   } catch (error) {
     console.warn('bumba: event stream unavailable, polling instead', error);
   }
-  while (last.status !== 'done' && last.status !== 'failed') {
+  while (!jobEnded(last)) {
     await new Promise(resolve => setTimeout(resolve, 500));
     last = await api.job(job.id);
     onUpdate(last);
