@@ -19,6 +19,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The JupyterLab extension is built by `pip install -e`; rebuilt here when its sources change after that
+# (a checkout that moved on keeps its venv, and the browser tests refuse a stale build).
+LAB_BUILD := bumba_magics/labextension/package.json
+$(LAB_BUILD): labextension/package.json $(shell find labextension/src labextension/style -type f 2>/dev/null) | $(STAMP)
+	cd labextension && PATH="$(abspath $(BIN)):$$PATH" jlpm install && PATH="$(abspath $(BIN)):$$PATH" jlpm build:prod
+	touch $(LAB_BUILD)
+
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "make: the browser tests need Chromium at $(CHROMIUM); install it (or set CHROMIUM=...)"; exit 1; }
 	$(SUDO) apt-get update -qq
@@ -28,7 +35,7 @@ $(CHROMIUM):
 demo: $(STAMP)
 	$(BIN)/bumba checkpoint notebooks --fail-on none -o reports/sample-review.html
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(LAB_BUILD) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 # Regenerate docs/rules.md and docs/commands.md from the registries (a test checks they are current).
