@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from .commands import Command, get_command, load_hook, require_available
 from .context.source import Context
 from .context.targets import resolve
 from .engines.offline import Progress, run_offline
+from .engines.safe_git import GitError, run_git
 from .findings import Finding, Severity, assign_fingerprints
 from .report import AnalyzerFailure, NotReviewed, Report, RunInfo
 from .settings import Settings, load_settings
@@ -318,13 +318,12 @@ def _tool_versions() -> dict[str, str]:
 
 
 def _git_commit(root: Path) -> str | None:
+    """HEAD of the repository holding ``root``, asked with the repository's programs neutralised: a
+    cloned project's config must not get to run a filter or a hook because a review recorded its commit."""
     try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
+        return run_git(root, "rev-parse", "--verify", "--quiet", "HEAD").strip() or None
+    except GitError:
         return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
 
 
 __all__ = ["AgentFailed", "Context", "GateFailed", "ReviewError", "ReviewIncomplete", "incomplete_message", "review"]

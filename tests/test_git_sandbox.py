@@ -357,3 +357,20 @@ def test_no_git_variable_of_the_callers_environment_gets_in(template, tmp_path, 
     monkeypatch.setenv("GIT_CONFIG_PARAMETERS", f"'diff.evil.textconv={script}'")
     assert_nothing_ran(log, answers(repo), baseline)
     assert os.environ["GIT_DIR"]  # ours is untouched: only git's children do without it
+
+
+def test_a_review_records_the_commit_without_running_the_repositorys_programs(template, tmp_path, program,
+                                                                               monkeypatch):
+    from bumba_magics.review import review
+
+    script, log = program
+    repo = hostile_copy(template, tmp_path, script, [(k, v) for k, v, needs in KEYS] +
+                        [pair for _, _, needs in KEYS for pair in needs])
+    monkeypatch.setenv("BUMBA_STORE", str(tmp_path / "store.sqlite"))
+    # as in a git hook, which runs with GIT_DIR set: the commit recorded is the reviewed repository's own
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "nowhere"))
+    head = subprocess.run(["git", "-C", str(template), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True, env={"PATH": os.environ["PATH"]}).stdout.strip()
+    report = review("scan", str(repo))
+    assert report.run.git_commit == head
+    assert not log.exists(), f"a configured program ran:\n{log.read_text()}"
