@@ -16,16 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from .commands import Command, get_command, load_hook, require_available
+from .context.confine import Refused, confine, confine_for_writing, read_bytes
 from .context.source import Context
 from .context.targets import resolve
 from .engines.offline import Progress, run_offline
 from .engines.safe_git import GitError, run_git
 from .findings import Finding, Severity, assign_fingerprints
 from .report import AnalyzerFailure, NotReviewed, Report, RunInfo
-from .settings import Settings, load_settings
+from .settings import BASELINE_FILE, BASELINE_MAX_BYTES, Settings, load_settings
 from .store import Store, StoreError
 
-BASELINE_FILE = "bumba-baseline.json"
 
 
 class ReviewError(RuntimeError):
@@ -142,10 +142,9 @@ def review(
 
     baseline_path = context.root / (effective.baseline or BASELINE_FILE)
     if update_baseline:
-        write_baseline(baseline_path, findings)
+        write_baseline(baseline_path, findings, context.root)
         notes.append(f"baseline written: {baseline_path} ({len(findings)} findings)")
-    elif baseline_path.is_file():
-        known = read_baseline(baseline_path)
+    elif (known := read_baseline(baseline_path, context.root)) is not None:
         before = len(findings)
         findings = [f for f in findings if f.fingerprint not in known]
         notes.append(f"{before - len(findings)} finding(s) already in the baseline {baseline_path.name} not shown")
@@ -290,19 +289,29 @@ def _agent(name_or_path: str | None, root: Path):
         raise ReviewError(str(error)) from None
 
 
-def write_baseline(path: Path, findings: list[Finding]) -> None:
+def write_baseline(path: Path, findings: list[Finding], root: Path) -> None:
     entries = [
         {"fingerprint": f.fingerprint, "rule": f.rule, "path": f.location.path, "title": f.title}
         for f in findings
     ]
     data = {"version": 1, "created": datetime.now(UTC).isoformat(timespec="seconds"), "findings": entries}
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-
-
-def read_baseline(path: Path) -> set[str]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        target = confine_for_writing(path, root)
+    except Refused as refused:
+        raise ReviewError(f"{path}: baseline not written: {refused.reason}") from None
+    target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def read_baseline(path: Path, root: Path) -> set[str] | None:
+    """The fingerprints a baseline accepts; None when there is no baseline file."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        raw = read_bytes(confine(path, root, max_bytes=BASELINE_MAX_BYTES).path, BASELINE_MAX_BYTES)
+        data = json.loads(raw.decode("utf-8"))
         return {entry["fingerprint"] for entry in data["findings"]}
+    except Refused as refused:
+        raise ReviewError(f"{path}: baseline not read: {refused.reason}") from None
     except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
         raise ReviewError(f"{path}: not a bumba baseline file ({error})") from None
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -11,7 +12,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .analyzers.base import AnalyzerConfig
+from .context.confine import Refused, confine, read_bytes
 from .findings import Category, Severity
+
+BASELINE_FILE = "bumba-baseline.json"  # the baseline a review reads when [tool.bumba] names none
+PYPROJECT_MAX_BYTES = 4 * 2**20  # a configuration file, not data: past this it is not one
+BASELINE_MAX_BYTES = 64 * 2**20  # ~300,000 accepted findings: past that it is not a baseline we wrote
 
 Engine = Literal["auto", "offline", "claude"]
 
@@ -128,7 +134,7 @@ def find_pyproject(start: Path) -> Path | None:
     folder = start if start.is_dir() else start.parent
     for candidate in [folder, *folder.parents]:
         path = candidate / "pyproject.toml"
-        if path.is_file():
+        if os.path.lexists(path):  # a pipe or a link out by that name is an error to show, not to walk past
             return path
         if (candidate / ".git").exists():
             return None
@@ -142,7 +148,11 @@ def load_settings(root: Path, base: Settings | None = None) -> Settings:
     if path is None:
         return base
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("bumba", {})
+        # the project's own file: its real path in its folder, a regular file, of a size a config has
+        raw = read_bytes(confine(path, path.parent, max_bytes=PYPROJECT_MAX_BYTES).path, PYPROJECT_MAX_BYTES)
+        table = tomllib.loads(raw.decode("utf-8")).get("tool", {}).get("bumba", {})
+    except Refused as refused:
+        raise SettingsError(f"{path}: not read: {refused.reason}") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise SettingsError(f"{path}: cannot read [tool.bumba]: {error}") from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively

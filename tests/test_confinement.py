@@ -282,3 +282,80 @@ def test_an_agent_file_that_is_a_pipe_is_a_load_error_not_a_hang(tmp_path):
                              pipes=(agents / "reviewer.md",))
     assert "backend-engineer" in [spec.name for spec in specs]
     assert ["a named pipe (FIFO), not a regular file" in str(error) for error in errors] == [True]
+
+
+# ------------------------------------------------------------------- what a review writes into the project
+
+
+def test_a_baseline_that_leads_out_of_the_root_is_neither_read_nor_overwritten(project, outside, monkeypatch):
+    from bumba_magics.review import ReviewError
+
+    monkeypatch.setenv("BUMBA_STORE", str(project.parent / "store.sqlite"))
+    (outside / "rc").write_text("export PATH=/usr/bin\n")
+    (project / "bumba-baseline.json").symlink_to(outside / "rc")
+    with pytest.raises(ReviewError, match="link leads outside the review root"):
+        review("scan", str(project / "app.py"))
+    with pytest.raises(ReviewError, match="baseline not written: link leads outside"):
+        review("scan", str(project / "app.py"), update_baseline=True)
+    assert (outside / "rc").read_text() == "export PATH=/usr/bin\n"
+
+
+def test_a_baseline_that_is_a_pipe_is_an_error_at_once(project, monkeypatch):
+    from bumba_magics.review import ReviewError
+
+    monkeypatch.setenv("BUMBA_STORE", str(project.parent / "store.sqlite"))
+    (project / "pyproject.toml").write_text('[tool.bumba]\nbaseline = "pipe.py"\n')
+    with pytest.raises(ReviewError, match="named pipe"):
+        finishes(review, "scan", str(project / "app.py"), pipes=pipes(project))
+
+
+def test_a_baseline_inside_the_root_under_another_name_is_read_and_written_where_it_is(project, monkeypatch):
+    monkeypatch.setenv("BUMBA_STORE", str(project.parent / "store.sqlite"))
+    (project / "app.py").write_text("import subprocess\nsubprocess.call(command, shell=True)\n")
+    (project / "pkg" / "accepted.json").write_text("")
+    (project / "bumba-baseline.json").symlink_to(project / "pkg" / "accepted.json")
+    first = review("scan", str(project / "app.py"), update_baseline=True)
+    assert first.findings and (project / "bumba-baseline.json").is_symlink()
+    accepted = json.loads((project / "pkg" / "accepted.json").read_text())["findings"]
+    assert {entry["fingerprint"] for entry in accepted} == {f.fingerprint for f in first.findings}
+    assert review("scan", str(project / "app.py")).findings == []
+
+
+def test_the_widget_suppresses_only_into_files_inside_the_root(project, outside):
+    from bumba_magics.findings import Finding, Location, Severity
+    from bumba_magics.report import Report, RunInfo
+    from bumba_magics.views.widget_model import ActionError, FindingsModel
+
+    (outside / "rc").write_text("export PATH=/usr/bin\n")
+    (project / "bumba-baseline.json").symlink_to(outside / "rc")
+    finding = Finding(rule="BMB101", title="t", severity=Severity.high, category="security",
+                      location=Location(path="users.py", line=1), fingerprint="f" * 16)
+    model = FindingsModel(Report(run=RunInfo(command="scan", target=".", root=str(project)), findings=[finding]))
+    with pytest.raises(ActionError, match="link leads outside the review root"):
+        model.suppress(finding, "accepted", mode="baseline")
+    assert model.inline_suppression_problem(finding) == "the finding is not in a file on disk"
+    assert (outside / "rc").read_text() == "export PATH=/usr/bin\n"
+    assert (outside / "passwd").read_text() == OUTSIDE_TEXT + "\n"
+
+
+@pytest.mark.parametrize("kind", ["link out", "pipe", "huge"])
+def test_a_pyproject_toml_that_is_not_the_projects_own_file_is_a_settings_error(tmp_path, outside, kind):
+    from bumba_magics.settings import SettingsError, load_settings
+
+    root = tmp_path / "service"
+    root.mkdir()
+    (root / ".git").mkdir()
+    pyproject = root / "pyproject.toml"
+    if kind == "link out":
+        (outside / "pyproject.toml").write_text('[tool.bumba]\nexclude = ["*"]\n')
+        pyproject.symlink_to(outside / "pyproject.toml")
+        reason = "link leads outside"
+    elif kind == "pipe":
+        os.mkfifo(pyproject)
+        reason = "named pipe"
+    else:
+        with pyproject.open("wb") as handle:
+            handle.truncate(5 * 2**20)
+        reason = "over the"
+    with pytest.raises(SettingsError, match=reason):
+        finishes(load_settings, root, pipes=(pyproject,))

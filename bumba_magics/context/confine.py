@@ -129,6 +129,28 @@ def confine(
     return Confinement(root).check(path, max_bytes=max_bytes, folders=folders)
 
 
+def confine_for_writing(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> Path:
+    """The real path to write ``path`` at: inside ``root``, and a regular file when it exists already.
+
+    A file the product writes into a project (a baseline, a comment in a source file) is written where its
+    link really leads, and only when that is inside the root: ``bumba-baseline.json -> ~/.bashrc`` would
+    otherwise have a review overwrite a file the project does not own.
+    """
+    given = os.path.abspath(path)
+    real = os.path.realpath(given)
+    if not inside(real, os.path.realpath(root)):
+        raise Refused(OUTSIDE_LINK if os.path.islink(given) or real != given else OUTSIDE)
+    try:
+        status = os.stat(real)
+    except FileNotFoundError:
+        return Path(real)
+    except OSError as error:
+        raise Refused(f"cannot be written ({error.strerror or error})") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise Refused(not_regular(status.st_mode))
+    return Path(real)
+
+
 def read_bytes(path: str | os.PathLike[str], max_bytes: int, *, head: bool = False) -> bytes:
     """The bytes of a regular file at a real path (one :func:`confine` returned), at most ``max_bytes``
     (:class:`TooLarge` past that; with ``head``, just the first ``max_bytes``).

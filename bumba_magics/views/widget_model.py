@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..analyzers.parsing import parse_module
+from ..context.confine import Refused, confine_for_writing, read_bytes
 from ..findings import Finding, Severity, assign_fingerprints
+from ..settings import BASELINE_FILE, BASELINE_MAX_BYTES
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
 SORTS = ("severity", "location", "rule")
 STATUSES = ("open", "all", "new", "reviewed", "suppressed")  # "open": everything not suppressed
 EXPORT_FORMATS = {"sarif": ".sarif", "csv": ".csv", "markdown": ".md"}
-BASELINE_FILE = "bumba-baseline.json"  # the name review.py reads by default
 BACKUP_SUFFIX = ".bumba-bak"
 PAGE_SIZES = (25, 50, 100)
 
@@ -287,6 +288,10 @@ class FindingsModel:
             return None
         candidate = Path(path)
         candidate = candidate if candidate.is_absolute() else self.root() / candidate
+        try:  # an action edits a file only where its real path lies inside the reviewed root
+            candidate = confine_for_writing(candidate, self.root())
+        except Refused:
+            return None
         return candidate if candidate.is_file() else None
 
     def inline_suppression_problem(self, finding: Finding) -> str | None:
@@ -333,7 +338,11 @@ class FindingsModel:
             configured = load_settings(self.root()).baseline
         except SettingsError:
             configured = None
-        return self.root() / (configured or BASELINE_FILE)
+        path = self.root() / (configured or BASELINE_FILE)
+        try:
+            return confine_for_writing(path, self.root())
+        except Refused as refused:
+            raise ActionError(f"{path}: baseline not changed: {refused.reason}") from None
 
     def fix_code(self, finding: Finding) -> str | None:
         """The code "Insert fix below" puts into a new cell: a header saying what it fixes, then the code."""
@@ -419,11 +428,11 @@ def add_to_baseline(path: Path, findings: Iterable[Finding], reason: str | None 
     data: dict[str, Any] = {"version": 1, "created": datetime.now(UTC).isoformat(timespec="seconds"), "findings": []}
     if path.is_file():
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_bytes(path, BASELINE_MAX_BYTES).decode("utf-8"))
             entries = data["findings"]
             if not isinstance(entries, list):
                 raise TypeError("'findings' is not a list")
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError, Refused) as error:
             raise ActionError(f"{path}: not a bumba baseline file ({error}); not changed") from None
     known = {entry.get("fingerprint") for entry in data["findings"] if isinstance(entry, dict)}
     for finding in findings:
