@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import ast
 import configparser
+import os
 import re
 import sys
 import tomllib
@@ -22,6 +23,8 @@ from typing import TYPE_CHECKING
 from .analyzers.base import RULES, Rule, collect_aliases
 from .analyzers.parsing import parse_module
 from .arguments import add_review_options
+from .context.confine import Confinement, Refused, confine_for_writing, read_bytes
+from .context.files import IgnoreRules, walk
 from .findings import Category, Finding, Location, Severity
 
 if TYPE_CHECKING:
@@ -185,13 +188,57 @@ class Project:
     python_files: list[Path] = field(default_factory=list)
 
 
-def _python_files(root: Path) -> list[Path]:
-    found = []
-    for path in sorted(root.rglob("*.py")):
-        parts = path.relative_to(root).parts
-        if not any(p in _SKIP_DIRS or (p.startswith(".") and p != ".") for p in parts[:-1]):
-            found.append(path)
-    return found
+class ProjectFiles:
+    """The project's files as publish reads them: each through the confinement (its real path inside the
+    root, a regular file, under the size cap), read once. A file that is refused — ``requirements.txt ->
+    /etc/passwd``, a Dockerfile that is a pipe or a link to ``/dev/zero`` — reads as absent, with a note
+    saying why, so a hostile checkout can neither hang the command nor send a file from outside it."""
+
+    def __init__(self, root: Path, max_bytes: int):
+        self.root, self.max_bytes = root, max_bytes
+        self.notes: list[str] = []
+        self._confinement = Confinement(root)
+        self._texts: dict[Path, str | None] = {}
+
+    def text(self, path: Path) -> str | None:
+        """The file's text, or None when it is absent or refused (the refusal is noted)."""
+        if path not in self._texts:
+            self._texts[path] = self._read(path)
+        return self._texts[path]
+
+    def _read(self, path: Path) -> str | None:
+        if not os.path.lexists(path):
+            return None
+        try:
+            confined = self._confinement.check(path, max_bytes=self.max_bytes)
+            data = read_bytes(confined.path, self.max_bytes)
+        except Refused as refused:
+            self.notes.append(f"{self.relative(path)}: not read: {refused.reason}")
+            return None
+        return data.decode("utf-8", errors="replace")
+
+    def exists(self, path: Path) -> bool:
+        """Whether the file is there and readable: a refused file counts as missing."""
+        return self.text(path) is not None
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def glob(self, pattern: str, folder: Path | None = None) -> list[Path]:
+        """Names matching ``pattern`` in ``folder`` (the root by default) that read as files."""
+        return [p for p in sorted((folder or self.root).glob(pattern)) if not p.is_dir() and self.exists(p)]
+
+    def python_files(self) -> list[Path]:
+        """The project's .py files (not in hidden, virtualenv or build folders, nor ignored by .gitignore)."""
+        found = []
+        for path in walk(self.root, IgnoreRules(self.root), lambda name: name.endswith(".py")):
+            parts = path.relative_to(self.root).parts
+            if not any(p in _SKIP_DIRS or p.startswith(".") for p in parts[:-1]):
+                found.append(path)
+        return sorted(found)
 
 
 def _requirement_name(line: str) -> str | None:
@@ -217,20 +264,20 @@ def _pick_python(spec: str) -> str | None:
     return next((v for v in PYTHON_MINORS if allowed.contains(f"{v}.0") or allowed.contains(f"{v}.99")), None)
 
 
-def detect(root: Path) -> tuple[Project, list[str]]:
+def detect(root: Path, files: ProjectFiles) -> tuple[Project, list[str]]:
     project, notes = Project(root=root), []
     pyproject = root / "pyproject.toml"
     data: dict = {}
-    if pyproject.is_file():
+    if (pyproject_text := files.text(pyproject)) is not None:
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            data = tomllib.loads(pyproject_text)
+        except tomllib.TOMLDecodeError as error:
             notes.append(f"pyproject.toml could not be read: {error}")
-    requirements = sorted(root.glob("requirements*.txt"))
+    requirements = files.glob("requirements*.txt")
     main_requirements = root / "requirements.txt"
     for path in requirements:
         project.dependency_files.append(path.name)
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in (files.text(path) or "").splitlines():
             if name := _requirement_name(line):
                 project.dependencies.append(name)
     declared = data.get("project", {}).get("dependencies") or []
@@ -241,9 +288,9 @@ def detect(root: Path) -> tuple[Project, list[str]]:
         project.dependencies += [k.lower() for k in poetry if k.lower() != "python"]
     setup_cfg = root / "setup.cfg"
     config = configparser.ConfigParser()
-    if setup_cfg.is_file():
+    if (setup_cfg_text := files.text(setup_cfg)) is not None:
         try:
-            config.read(setup_cfg, encoding="utf-8")
+            config.read_string(setup_cfg_text, source=str(setup_cfg))
         except configparser.Error as error:
             notes.append(f"setup.cfg could not be read: {error}")
         requires = config.get("options", "install_requires", fallback="")
@@ -251,17 +298,15 @@ def detect(root: Path) -> tuple[Project, list[str]]:
             project.dependency_files.append("setup.cfg")
             project.dependencies += [n for n in map(_requirement_name, requires.splitlines()) if n]
     project.dependencies = sorted(set(project.dependencies))
-    if main_requirements.is_file():
+    if files.exists(main_requirements):
         project.install = "requirements"
-    elif pyproject.is_file() or setup_cfg.is_file() or (root / "setup.py").is_file():
+    elif pyproject_text is not None or setup_cfg_text is not None or files.exists(root / "setup.py"):
         project.install = "package"
 
     # the Python version: the most specific statement wins
     for source, spec in (
-        (".python-version", (root / ".python-version").read_text().strip() if (root / ".python-version").is_file()
-         else ""),
-        ("runtime.txt", (root / "runtime.txt").read_text().strip().removeprefix("python-")
-         if (root / "runtime.txt").is_file() else ""),
+        (".python-version", (files.text(root / ".python-version") or "").strip()),
+        ("runtime.txt", (files.text(root / "runtime.txt") or "").strip().removeprefix("python-")),
     ):
         if re.match(r"^3\.\d+", spec):
             project.python, project.python_source = ".".join(spec.split(".")[:2]), source
@@ -276,10 +321,10 @@ def detect(root: Path) -> tuple[Project, list[str]]:
             project.python = f"{sys.version_info.major}.{sys.version_info.minor}"
             project.python_source = "the running interpreter (the project does not say)"
 
-    project.python_files = _python_files(root)
+    project.python_files = files.python_files()
     project.has_tests = (root / "tests").is_dir() or any(
         p.name.startswith("test_") or p.name.endswith("_test.py") for p in project.python_files)
-    _detect_entry(project)
+    _detect_entry(project, files)
     return project, notes
 
 
@@ -292,7 +337,7 @@ def _module_of(path: Path, root: Path) -> str:
     return ".".join(parts)
 
 
-def _detect_entry(project: Project) -> None:
+def _detect_entry(project: Project, files: ProjectFiles) -> None:
     from .docgen import find_routes
 
     root, deps = project.root, set(project.dependencies)
@@ -304,8 +349,11 @@ def _detect_entry(project: Project) -> None:
         relative = path.relative_to(root)
         if "tests" in relative.parts or path.name.startswith("test_"):
             continue
+        text = files.text(path)
+        if text is None:
+            continue
         try:
-            tree = parse_module(path.read_text(encoding="utf-8", errors="replace"))
+            tree = parse_module(text)
         except (SyntaxError, ValueError):
             continue
         aliases = collect_aliases(tree)
@@ -325,10 +373,10 @@ def _detect_entry(project: Project) -> None:
                 frameworks.setdefault("flask", (path, "create_app()"))
             if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test) and main_script is None:
                 main_script = path
-        if "run_app" in path.read_text(encoding="utf-8", errors="replace") and "aiohttp" in {
+        if "run_app" in text and "aiohttp" in {
                 v.split(".")[0] for v in aliases.values()}:
             runs_app = path
-        if path.name == "wsgi.py" and (root / "manage.py").is_file():
+        if path.name == "wsgi.py" and files.exists(root / "manage.py"):
             frameworks.setdefault("django", (path, "application"))
         for route in find_routes(tree, _module_of(path, root), str(relative)):
             if health is None and re.fullmatch(r"/(health|healthz|ping|status|livez|readyz)/?", route.path) \
@@ -472,10 +520,11 @@ def check_dockerfile(text: str, path: str, has_dockerignore: bool) -> list[Findi
     return findings
 
 
-def check_requirements(root: Path) -> list[Finding]:
+def check_requirements(root: Path, files: ProjectFiles) -> list[Finding]:
     findings = []
-    for path in sorted(root.glob("requirements*.txt")):
-        text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    requirements = files.glob("requirements*.txt")
+    for path in requirements:
+        text = (files.text(path) or "").splitlines()
         loose = [(n, line.strip()) for n, line in enumerate(text, start=1)
                  if _requirement_name(line) and not _is_pinned(line)]
         if loose:
@@ -485,11 +534,11 @@ def check_requirements(root: Path) -> list[Finding]:
                                      f"not pinned to an exact version", names))
     locks = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "pylock.toml")
     pyproject = root / "pyproject.toml"
-    if not findings and not list(root.glob("requirements*.txt")) and pyproject.is_file() \
-            and not any((root / lock).is_file() for lock in locks):
+    if not findings and not requirements and files.exists(pyproject) \
+            and not any(files.exists(root / lock) for lock in locks):
         try:
-            declared = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("dependencies") or []
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            declared = tomllib.loads(files.text(pyproject) or "").get("project", {}).get("dependencies") or []
+        except tomllib.TOMLDecodeError:
             declared = []
         loose = [d for d in declared if not _is_pinned(d)]
         if loose:
@@ -503,19 +552,19 @@ _USES = re.compile(r"^\s*-?\s*uses:\s*['\"]?([^\s'\"#]+)")
 _TEST_COMMAND = re.compile(r"\b(pytest|tox|nox|unittest|make\s+test|hatch\s+test|bumba\s+checkpoint)\b")
 
 
-def check_workflows(root: Path) -> tuple[list[Finding], list[str]]:
+def check_workflows(root: Path, files: ProjectFiles) -> tuple[list[Finding], list[str]]:
     import yaml
 
     from .analyzers.secrets import find_secrets, mask_secrets
 
     folder = root / ".github" / "workflows"
-    files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
-    if not files:
+    workflows = sorted([*files.glob("*.yml", folder), *files.glob("*.yaml", folder)]) if folder.is_dir() else []
+    if not workflows:
         return [_finding(NO_CI, ".github/workflows", None)], []
     findings, runs_tests = [], False
-    for path in files:
+    for path in workflows:
         relative = path.relative_to(root).as_posix()
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = files.text(path) or ""
         for number, line in enumerate(text.splitlines(), start=1):
             match = _USES.match(line)
             if match:
@@ -545,8 +594,8 @@ def check_workflows(root: Path) -> tuple[list[Finding], list[str]]:
         if _TEST_COMMAND.search(text):
             runs_tests = True
     if not runs_tests:
-        findings.append(_finding(NO_TESTS_IN_CI, files[0].relative_to(root).as_posix(), None))
-    return findings, [p.relative_to(root).as_posix() for p in files]
+        findings.append(_finding(NO_TESTS_IN_CI, workflows[0].relative_to(root).as_posix(), None))
+    return findings, [p.relative_to(root).as_posix() for p in workflows]
 
 
 # ------------------------------------------------------------------------------------------ generation
@@ -645,19 +694,29 @@ def runbook(project: Project) -> str:
     ])
 
 
-def write_missing(folder: Path, files: dict[str, str]) -> tuple[list[Path], list[Path]]:
-    """Write each file unless it already exists. (written, left alone)"""
+def write_missing(folder: Path, files: dict[str, str], within: Path) -> tuple[list[Path], list[Path]]:
+    """Write each file unless something is already there (a dangling link counts). (written, left alone)
+
+    Each draft is written only where its real path lies inside ``within`` (the project, or the folder the
+    user named with -o): a checkout whose ``bumba-publish`` or ``.github`` links to another project's
+    folder must not have publish write into it.
+    """
+    from .review import ReviewError
     from .views.export import output_folder
 
     output_folder(folder)  # OutputError (a usage error) when -o names a file or a place that cannot hold one
     written, kept = [], []
     for name, text in files.items():
         path = folder / name
-        if path.exists():
+        if os.path.lexists(path):
             kept.append(path)
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            real = confine_for_writing(path, within)
+        except Refused as refused:
+            raise ReviewError(f"{path}: not written: {refused.reason}") from None
+        real.parent.mkdir(parents=True, exist_ok=True)
+        real.write_text(text, encoding="utf-8")
         written.append(path)
     return written, kept
 
@@ -678,18 +737,23 @@ def run(request: RunRequest) -> Report:
     if not root.is_dir():
         raise ReviewError(f"{name}: publish checks a project folder, not a file")
     root = root.resolve()
-    project, notes = detect(root)
+    from .settings import load_settings
+
+    overrides = {k: v for k, v in request.overrides.items() if k in ("min_severity", "select", "ignore") and v}
+    config = load_settings(root).merged(**overrides)
+    files = ProjectFiles(root, config.max_file_bytes)
+    project, notes = detect(root, files)
     if not project.python_files and not project.dependency_files:
         raise ReviewError(f"{name}: no Python project here (no .py files, pyproject.toml, setup.cfg or "
                           "requirements.txt)")
 
-    dockerfiles = sorted(p for p in root.glob("Dockerfile*") if p.is_file()) + sorted(root.glob("*.dockerfile"))
-    has_dockerignore = (root / ".dockerignore").is_file()
+    dockerfiles = files.glob("Dockerfile*") + files.glob("*.dockerfile")
+    has_dockerignore = files.exists(root / ".dockerignore")
     findings: list[Finding] = []
     for path in dockerfiles:
-        findings += check_dockerfile(path.read_text(encoding="utf-8", errors="replace"), path.name, has_dockerignore)
-    findings += check_requirements(root)
-    workflow_findings, workflows = check_workflows(root)
+        findings += check_dockerfile(files.text(path) or "", path.name, has_dockerignore)
+    findings += check_requirements(root, files)
+    workflow_findings, workflows = check_workflows(root, files)
     findings += workflow_findings
     if project.framework in ("flask", "django", "fastapi"):
         server = "uvicorn" if project.framework == "fastapi" else "gunicorn"
@@ -706,23 +770,20 @@ def run(request: RunRequest) -> Report:
         missing[".dockerignore"] = DOCKERIGNORE
     if not workflows:
         missing[".github/workflows/ci.yml"] = workflow(project)
-    if not any((root / n).is_file() for n in ("RUNBOOK.md", "docs/runbook.md", "docs/RUNBOOK.md")):
+    if not any(os.path.lexists(root / n) for n in ("RUNBOOK.md", "docs/runbook.md", "docs/RUNBOOK.md")):
         missing["RUNBOOK.md"] = runbook(project)
     out = getattr(request.args, "out_dir", None)
     folder = Path(out).expanduser().resolve() if out else root / DEFAULT_FOLDER
-    written, kept = write_missing(folder, missing) if missing else ([], [])
+    written, kept = write_missing(folder, missing, folder if out else root) if missing else ([], [])
     for path in kept:
         notes.append(f"{path} already exists: left as is (delete it to draft it again)")
     if written:
         notes.append(f"drafted {len(written)} file(s) in {folder}: review them, then move them into the project")
-    from .settings import load_settings
-
-    overrides = {k: v for k, v in request.overrides.items() if k in ("min_severity", "select", "ignore") and v}
-    config = load_settings(root).merged(**overrides)
+    notes += files.notes
     findings = [f for f in findings
                 if config.analyzer_config().enabled(f.rule) and f.severity.at_least(config.min_severity)]
     artifacts = [Artifact(title=f"drafted: {p.relative_to(folder).as_posix()}", mime="text/plain",
-                          data=p.read_text(encoding="utf-8"), path=str(p)) for p in written]
+                          data=missing[p.relative_to(folder).as_posix()], path=str(p)) for p in written]
     return Report(
         run=RunInfo(command="publish", target=name, root=str(root), files=len(dockerfiles) + len(workflows)),
         findings=findings, notes=notes, artifacts=artifacts,

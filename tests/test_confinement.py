@@ -19,6 +19,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from bumba_magics.agents import discover_agents_with_errors
+from bumba_magics.cli import main
 from bumba_magics.context.confine import Refused, confine, read_bytes
 from bumba_magics.context.files import collect
 from bumba_magics.engines.tools import ToolBox
@@ -359,3 +360,52 @@ def test_a_pyproject_toml_that_is_not_the_projects_own_file_is_a_settings_error(
         reason = "over the"
     with pytest.raises(SettingsError, match=reason):
         finishes(load_settings, root, pipes=(pyproject,))
+
+
+# ----------------------------------------------------------------------- publish reads and drafts files too
+
+
+@pytest.fixture
+def hostile_service(tmp_path, outside) -> Path:
+    """A Flask service whose requirements lead out of it, whose Dockerfile is endless and whose runtime.txt
+    and one module are named pipes."""
+    root = tmp_path / "service"
+    root.mkdir()
+    (root / "app.py").write_text("from flask import Flask\n\napp = Flask(__name__)\n")
+    (outside / "requirements.txt").write_text(f"flask\n{OUTSIDE_TEXT.replace(':', '-')}\n")
+    (root / "requirements.txt").symlink_to(outside / "requirements.txt")
+    (root / "Dockerfile").symlink_to("/dev/zero")
+    os.mkfifo(root / "runtime.txt")
+    os.mkfifo(root / "worker.py")
+    return root
+
+
+def test_publish_reads_nothing_from_outside_and_finishes_on_pipes_and_devices(hostile_service):
+    report = finishes(review, "publish", str(hostile_service), use_store=False,
+                      pipes=(hostile_service / "runtime.txt", hostile_service / "worker.py"))
+    shown = report.to_json()
+    assert "root-x-0-0" not in shown and OUTSIDE_TEXT not in shown
+    assert report.metrics["framework"] == "flask"  # app.py itself is read
+    assert report.metrics["dependency_files"] == [] and report.metrics["dockerfiles"] == []
+    notes = "\n".join(report.notes)
+    assert "requirements.txt: not read: link leads outside the review root" in notes
+    assert "Dockerfile: not read: link leads outside the review root" in notes  # to /dev/zero
+    assert "runtime.txt: not read: a named pipe" in notes and "worker.py: not read: a named pipe" in notes
+
+
+def test_publish_drafts_only_inside_the_project(tmp_path, outside):
+    root = tmp_path / "service"
+    root.mkdir()
+    (root / "app.py").write_text("from flask import Flask\n\napp = Flask(__name__)\n")
+    (root / "requirements.txt").write_text("flask==3.0.0\ngunicorn==22.0.0\n")
+    (root / "bumba-publish").symlink_to(outside, target_is_directory=True)  # another project's folder
+    from bumba_magics.review import ReviewError
+
+    with pytest.raises(ReviewError, match="not written: link leads outside the review root"):
+        review("publish", str(root), use_store=False)
+    assert sorted(p.name for p in outside.iterdir()) == ["other.ipynb", "passwd", "stolen.py"]
+    # a folder the user names with -o is theirs to choose, link or not
+    chosen = tmp_path / "drafts"
+    chosen.symlink_to(outside, target_is_directory=True)
+    assert main(["publish", str(root), "-o", str(chosen)]) == 0
+    assert (outside / "Dockerfile").is_file()
