@@ -409,3 +409,25 @@ def test_publish_drafts_only_inside_the_project(tmp_path, outside):
     chosen.symlink_to(outside, target_is_directory=True)
     assert main(["publish", str(root), "-o", str(chosen)]) == 0
     assert (outside / "Dockerfile").is_file()
+
+
+def test_the_redactor_learns_the_tree_without_blocking_on_a_pipe(project):
+    from bumba_magics.context.redact import Redactor
+
+    (project / "settings.ini").write_text("[db]\npassword = Vq8rT2mLx9Kc\n")
+    redactor = Redactor()
+    finishes(redactor.learn_tree, project, pipes=pipes(project))
+    assert "Vq8rT2mLx9Kc" in redactor.ordered
+
+
+def test_docs_technical_never_writes_a_page_through_a_link_out_of_the_project(tmp_path, outside):
+    from bumba_magics.review import ReviewError
+
+    root = tmp_path / "service"
+    (root / "docs" / "api").mkdir(parents=True)
+    (root / "app.py").write_text('def handler(request):\n    """Answer a request."""\n    return "ok"\n')
+    (outside / "notes.md").write_text("mine\n")
+    (root / "docs" / "api" / "index.md").symlink_to(outside / "notes.md")
+    with pytest.raises(ReviewError, match="index.md: not written: link leads outside the review root"):
+        review("docs-technical", str(root), use_store=False)
+    assert (outside / "notes.md").read_text() == "mine\n"

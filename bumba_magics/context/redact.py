@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..analyzers.secrets import find_secrets
+from .confine import Confinement, Refused, read_bytes
 from .files import IgnoreRules, display_path, walk
 from .secret_values import (
     MIN_LITERAL,
@@ -193,6 +194,7 @@ class Redactor:
         root = Path(root)
         skipped = set(skip)
         files = total = 0
+        confinement = Confinement(root)
         for path in walk(root, IgnoreRules(root)):
             shown = display_path(path, root)
             if shown in skipped:
@@ -202,11 +204,9 @@ class Redactor:
                 self.notes.append(f"the redactor read the first {MAX_TREE_FILES} files under {root.name} "
                                   "only; secrets in the others are caught by the patterns alone")
                 return
-            try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    continue
-                data = path.read_bytes()
-            except OSError:
+            try:  # the agent's tools read through the same check: what they refuse, it need not learn
+                data = read_bytes(confinement.check(path, max_bytes=MAX_FILE_BYTES).path, MAX_FILE_BYTES)
+            except Refused:  # a link out, a pipe (which would block this read for ever), a device, too big
                 continue
             total += len(data)
             if b"\x00" in data[:BINARY_SNIFF]:
