@@ -12,7 +12,7 @@ import shlex
 from dataclasses import dataclass
 
 from .commands import Command, catalogue, get_command, load_hook
-from .findings import Severity
+from .core.findings import Severity
 
 FORMATS = ("text", "json", "sarif", "markdown", "html")
 MAX_TURNS = 1000  # far past any useful agent run; the cost cap stops it long before

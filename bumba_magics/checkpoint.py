@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .findings import Finding, Severity
+from .core.findings import Finding, Severity
 from .settings import CheckpointSettings
 
 if TYPE_CHECKING:
-    from .report import Report
+    from .core.report import Report
     from .review import RunRequest
 
 _COMPLEXITY = re.compile(r"\((\d+) > (\d+)\)")  # ruff's C901 message: "`f` is too complex (14 > 10)"

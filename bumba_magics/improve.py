@@ -24,8 +24,8 @@ from .arguments import add_review_options
 
 if TYPE_CHECKING:
     from .context.source import Context, Source
-    from .findings import Finding
-    from .report import Report
+    from .core.findings import Finding
+    from .core.report import Report
     from .review import RunRequest
 
 RULE_FAMILIES = ("UP", "SIM", "C4", "PERF", "RUF", "B")
@@ -134,7 +134,7 @@ def _remaining(context: Context, paths: list[Path], request: RunRequest) -> list
 
 def enrich(request: RunRequest, report: Report) -> None:
     """Keep ruff's fixable findings, show the combined diff, and apply it when ``--apply`` was given."""
-    from .report import Artifact
+    from .core.report import Artifact
 
     context = request.context
     if context is not None and not context.python_sources:

@@ -30,9 +30,9 @@ from .arguments import (
 )
 from .arguments import UsageError as ArgumentsError
 from .commands import CommandUnavailable, UnknownCommand
-from .findings import Severity
+from .core.findings import Severity
+from .core.report import Report
 from .meta import agents_view, explain_view, help_view, history_view
-from .report import Report
 from .review import AgentFailed, GateFailed, ReviewError, ReviewIncomplete, review
 from .settings import SettingsError
 from .store import Store, StoreError, StoreWarning
@@ -279,7 +279,7 @@ def _agent_stream(command: str, target: str | None):
     from .views.frontend import widgets_available
 
     if widgets_available():
-        from .report import RunInfo
+        from .core.report import RunInfo
         from .views.widget import StreamingView
 
         return StreamingView(RunInfo(command=command, target=target or "this notebook", engine="claude"))

@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING, Any
 
 from .analyzers.base import RULES, Rule
 from .arguments import add_review_options
-from .findings import Category, Finding, Location, Severity
+from .core.findings import Category, Finding, Location, Severity
 
 if TYPE_CHECKING:
-    from .report import Report
+    from .core.report import Report
     from .review import RunRequest
 
 SAMPLE_INTERVAL_S = 0.001
@@ -426,7 +426,7 @@ def enrich(request: RunRequest, report: Report) -> None:
     _annotate(report, profile, body_lines)
     chart = hot_functions_chart(profile)
     if chart:
-        from .report import Artifact
+        from .core.report import Artifact
 
         report.artifacts.append(Artifact(title="where the cell's time went", mime="image/png", data=chart))
     _compare_with_previous(request, report, profile, body)

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from .commands import Command, get_command, load_hook, require_available
-from .findings import Severity
-from .report import Report
+from .core.findings import Severity
+from .core.report import Report
 from .review import GateFailed, ReviewError
 from .views.report_sections import DATA_TAG, REPORT_MIME
 

@@ -7,75 +7,24 @@ precedence, baseline, gate, what is stored) is defined once.
 from __future__ import annotations
 
 import json
-import os
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from .commands import Command, get_command, load_hook, require_available
-from .context.confine import Refused, confine, confine_for_writing, read_bytes
 from .context.source import Context
 from .context.targets import resolve
+from .core.errors import AgentFailed, GateFailed, ReviewError, ReviewIncomplete, incomplete_message
+from .core.findings import Severity, assign_fingerprints
+from .core.report import AnalyzerFailure, NotReviewed, Report, RunInfo
+from .core.request import RunRequest
+from .core.suppressions import baseline_path as baseline_path_of
+from .core.suppressions import read_baseline, write_baseline
 from .engines.offline import Progress, run_offline
 from .engines.safe_git import GitError, run_git
-from .findings import Finding, Severity, assign_fingerprints
-from .report import AnalyzerFailure, NotReviewed, Report, RunInfo
-from .settings import BASELINE_FILE, BASELINE_MAX_BYTES, Settings, load_settings
+from .settings import Settings, load_settings
 from .store import Store, StoreError
-
-
-
-class ReviewError(RuntimeError):
-    """A review that could not run (bad target, unavailable engine …). Raised, never printed and swallowed."""
-
-
-class GateFailed(RuntimeError):
-    """The report has findings at or above ``fail_on``. Carries the report so callers can still show it."""
-
-    def __init__(self, report: Report) -> None:
-        if report.incomplete:
-            message = incomplete_message(report) + ", so the gate failed"
-        elif report.run.gate is not None:  # a verdict with reasons (checkpoint budgets)
-            failing = [r.removeprefix("FAIL: ") for r in report.metrics.get("reasons", []) if r.startswith("FAIL")]
-            message = f"bumba {report.run.command}: the gate failed: {'; '.join(failing) or 'verdict fail'}"
-        else:
-            reached = report.at_least(report.run.fail_on)
-            message = (f"bumba {report.run.command}: {len(reached)} finding(s) at or above "
-                       f"'{report.run.fail_on.value}' — the gate failed")
-        super().__init__(message)
-        self.report = report
-
-    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
-        return [f"{type(self).__name__}: {self}"]
-
-
-class ReviewIncomplete(GateFailed):
-    """A gate was asked for, and the review did not look at all the code: an analyzer failed on a file, or
-    a file was too large to read. A gate cannot pass over code it never read. A GateFailed, so whatever
-    stops on a failed gate (papermill, a script) stops on this too."""
-
-
-def incomplete_message(report: Report, limit: int = 5) -> str:
-    """``bumba scan: the review is incomplete: analyzer ruff failed on deep.py: …`` (the first few reasons)."""
-    reasons = report.incomplete_reasons()
-    more = [f"and {len(reasons) - limit} more"] if len(reasons) > limit else []
-    return f"bumba {report.run.command}: the review is incomplete: {'; '.join(reasons[:limit] + more)}"
-
-
-class AgentFailed(RuntimeError):
-    """The Claude engine stopped on an error or an interrupt. The report (offline findings, and whatever the
-    agent found before it stopped) is carried so callers show it before raising."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"bumba {report.run.command}: the Claude engine stopped: {report.metrics.get('agent error')}"
-                         " — the offline findings are shown")
-        self.report = report
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"AgentFailed: {self}"]
 
 
 def review(
@@ -127,7 +76,7 @@ def review(
 
     if use_store and store is None:
         try:
-            store = Store(os.environ.get("BUMBA_STORE") or None)
+            store = Store()
         except StoreError as error:  # a review still works without history; say so
             notes.append(f"{error}; this run is not stored")
             store = None
@@ -140,7 +89,7 @@ def review(
     findings = [f for f in result.findings if f.severity.at_least(effective.min_severity)]
     findings = assign_fingerprints(findings)
 
-    baseline_path = context.root / (effective.baseline or BASELINE_FILE)
+    baseline_path = baseline_path_of(context.root, effective.baseline)
     if update_baseline:
         write_baseline(baseline_path, findings, context.root)
         notes.append(f"baseline written: {baseline_path} ({len(findings)} findings)")
@@ -221,24 +170,6 @@ def _resolve(target: str | None, shell: Any, cell_body: str | None, max_file_byt
         raise ReviewError(str(error)) from error
 
 
-@dataclass
-class RunRequest:
-    """What a runner command (one that is not an analyzer review) is given."""
-
-    command: Command
-    target: str | None
-    cell_body: str | None = None
-    shell: Any = None
-    args: Any = None  # the parsed argparse namespace (the command's own options included)
-    overrides: dict[str, Any] = field(default_factory=dict)
-    store: Store | None = None
-    use_store: bool = True
-    progress: Progress | None = None
-    context: Context | None = None  # for enrich hooks: what the analyzers reviewed
-    settings: Settings | None = None  # for enrich hooks: the effective settings
-    events: Any = None  # the Claude engine's listener (engines.claude.AgentEvents), when a front end streams
-
-
 def run_command(request: RunRequest) -> Report:
     """Run a runner command, store its report like a review's, and apply the gate."""
     started = time.monotonic()
@@ -251,7 +182,7 @@ def run_command(request: RunRequest) -> Report:
         report.run.fail_on = Severity.parse(fail_on)
     if request.use_store:
         try:
-            (request.store or Store(os.environ.get("BUMBA_STORE") or None)).save_run(report)
+            (request.store or Store()).save_run(report)
         except Exception as error:  # noqa: BLE001 — history is a convenience; the run itself succeeded
             report.notes.append(f"this run could not be stored: {error}")
     return report
@@ -287,33 +218,6 @@ def _agent(name_or_path: str | None, root: Path):
         return resolve_agent(name_or_path, project_dir=root)
     except (AgentFileError, AgentNotFound) as error:
         raise ReviewError(str(error)) from None
-
-
-def write_baseline(path: Path, findings: list[Finding], root: Path) -> None:
-    entries = [
-        {"fingerprint": f.fingerprint, "rule": f.rule, "path": f.location.path, "title": f.title}
-        for f in findings
-    ]
-    data = {"version": 1, "created": datetime.now(UTC).isoformat(timespec="seconds"), "findings": entries}
-    try:
-        target = confine_for_writing(path, root)
-    except Refused as refused:
-        raise ReviewError(f"{path}: baseline not written: {refused.reason}") from None
-    target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-
-
-def read_baseline(path: Path, root: Path) -> set[str] | None:
-    """The fingerprints a baseline accepts; None when there is no baseline file."""
-    if not os.path.lexists(path):
-        return None
-    try:
-        raw = read_bytes(confine(path, root, max_bytes=BASELINE_MAX_BYTES).path, BASELINE_MAX_BYTES)
-        data = json.loads(raw.decode("utf-8"))
-        return {entry["fingerprint"] for entry in data["findings"]}
-    except Refused as refused:
-        raise ReviewError(f"{path}: baseline not read: {refused.reason}") from None
-    except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
-        raise ReviewError(f"{path}: not a bumba baseline file ({error})") from None
 
 
 def _tool_versions() -> dict[str, str]:

@@ -13,11 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .analyzers.base import AnalyzerConfig
 from .context.confine import Refused, confine, read_bytes
-from .findings import Category, Severity
+from .core.findings import Category, Severity
+from .core.suppressions import BASELINE_FILE, BASELINE_MAX_BYTES  # noqa: F401 — their old home
 
-BASELINE_FILE = "bumba-baseline.json"  # the baseline a review reads when [tool.bumba] names none
 PYPROJECT_MAX_BYTES = 4 * 2**20  # a configuration file, not data: past this it is not one
-BASELINE_MAX_BYTES = 64 * 2**20  # ~300,000 accepted findings: past that it is not a baseline we wrote
 
 Engine = Literal["auto", "offline", "claude"]
 

@@ -28,8 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .findings import Finding
-from .report import Report
+from .core.findings import Finding
+from .core.report import Report
 
 SCHEMA_VERSION = 1
 # How long a write waits for another process's write lock. Every write here is one short transaction, so

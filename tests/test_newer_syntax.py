@@ -18,9 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from bumba_magics.core.suppressions import write_inline_ignore
 from bumba_magics.findings import Finding
 from bumba_magics.review import review
-from bumba_magics.views.widget_model import write_inline_ignore
 
 CORPUS = Path(__file__).parent / "data" / "newer_syntax"
 

@@ -9,18 +9,17 @@ import shutil
 
 import pytest
 
+from bumba_magics.core.suppressions import (
+    BACKUP_SUFFIX,
+    SuppressionError,
+    add_to_baseline,
+    write_inline_ignore,
+)
 from bumba_magics.findings import Category, Finding, Fix, Location, Severity, assign_fingerprints
 from bumba_magics.report import Report, RunInfo
 from bumba_magics.review import review
 from bumba_magics.store import Store
-from bumba_magics.views.widget_model import (
-    BACKUP_SUFFIX,
-    ActionError,
-    FindingsModel,
-    add_to_baseline,
-    place_key,
-    write_inline_ignore,
-)
+from bumba_magics.views.widget_model import ActionError, FindingsModel, place_key
 
 SERVICE = "sample_service"
 
@@ -215,18 +214,18 @@ def test_inline_suppression_is_refused_where_it_cannot_be_written(project, store
 def test_inline_comment_never_changes_the_code(tmp_path):
     path = tmp_path / "m.py"
     path.write_text('QUERY = """SELECT *\nFROM t"""\nx = 1 + \\\n    2\ny = eval(s)  # noqa: S307\n')
-    with pytest.raises(ActionError, match="would change the code"):
+    with pytest.raises(SuppressionError, match="would change the code"):
         write_inline_ignore(path, 1, "S608")  # inside a triple-quoted string
-    with pytest.raises(ActionError, match="would change the code"):
+    with pytest.raises(SuppressionError, match="would change the code"):
         write_inline_ignore(path, 3, "BMB1")  # after a line continuation
     assert not (tmp_path / ("m.py" + BACKUP_SUFFIX)).exists()
     write_inline_ignore(path, 5, "S307")
     assert path.read_text().splitlines()[4] == "y = eval(s)  # noqa: S307  # bumba: ignore[S307]"
     write_inline_ignore(path, 5, "BMB109")  # a second rule joins the same comment
     assert path.read_text().splitlines()[4] == "y = eval(s)  # noqa: S307  # bumba: ignore[S307, BMB109]"
-    with pytest.raises(ActionError, match="already ignores S307"):
+    with pytest.raises(SuppressionError, match="already ignores S307"):
         write_inline_ignore(path, 5, "S307")
-    with pytest.raises(ActionError, match="has no line 99"):
+    with pytest.raises(SuppressionError, match="has no line 99"):
         write_inline_ignore(path, 99, "S307")
 
 
@@ -238,7 +237,7 @@ def test_baseline_keeps_existing_entries_and_refuses_foreign_files(tmp_path):
     entries = json.loads(path.read_text())["findings"]
     assert [(e["fingerprint"], e["reason"]) for e in entries] == [(first.fingerprint, "a"), (second.fingerprint, "b")]
     path.write_text('{"something": "else"}')
-    with pytest.raises(ActionError, match="not a bumba baseline"):
+    with pytest.raises(SuppressionError, match="not a bumba baseline"):
         add_to_baseline(path, [first])
     assert path.read_text() == '{"something": "else"}'
 

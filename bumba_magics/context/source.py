@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from ..findings import Location
+from ..core.findings import Location
 
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 

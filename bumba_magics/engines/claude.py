@@ -31,7 +31,8 @@ from typing import Any
 from ..agents import DEFAULT_MODEL, AgentSpec, resolve_model
 from ..context.redact import Redactor
 from ..context.source import Context
-from ..findings import Finding
+from ..core.events import WEB_SEARCH_USD, AgentEvents, AgentResult, Usage  # noqa: F401 — their old home
+from ..core.findings import Finding
 from .context_budget import ContextPlan, estimate_tokens, plan_context
 from .credentials import KEY_HELP, api_key_from
 from .tools import ToolBox, compact_finding
@@ -51,7 +52,6 @@ DEFAULT_PRICES: dict[str, dict[str, float]] = {
     "claude-sonnet-4-5": {"input": 3.0, "output": 15.0, "cache_write": 3.75, "cache_read": 0.30},
     "claude-opus-4-1": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.50},
 }
-WEB_SEARCH_USD = 0.01  # per search ($10 per 1,000)
 
 LANE_INSTRUCTIONS: dict[str, str] = {
     "scan": "Lane: scan. Hunt for exploitable weaknesses: injection, unsafe deserialisation, secrets, dangerous "
@@ -85,36 +85,6 @@ class AgentUnavailable(RuntimeError):
 # ------------------------------------------------------------------------------------------- bookkeeping
 
 
-@dataclass
-class Usage:
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read: int = 0
-    cache_write: int = 0
-    web_searches: int = 0
-
-    def add(self, usage: Any) -> None:
-        self.input_tokens += getattr(usage, "input_tokens", 0) or 0
-        self.output_tokens += getattr(usage, "output_tokens", 0) or 0
-        self.cache_read += getattr(usage, "cache_read_input_tokens", 0) or 0
-        self.cache_write += getattr(usage, "cache_creation_input_tokens", 0) or 0
-        server = getattr(usage, "server_tool_use", None)
-        self.web_searches += getattr(server, "web_search_requests", 0) or 0
-
-    @property
-    def total_input(self) -> int:
-        return self.input_tokens + self.cache_read + self.cache_write
-
-    @property
-    def cache_share(self) -> float:
-        return self.cache_read / self.total_input if self.total_input else 0.0
-
-    def cost(self, prices: dict[str, float]) -> float:
-        return (self.input_tokens * prices["input"] + self.output_tokens * prices["output"]
-                + self.cache_write * prices["cache_write"] + self.cache_read * prices["cache_read"]) / 1e6 \
-            + self.web_searches * WEB_SEARCH_USD
-
-
 def price_for(model: str, table: dict[str, dict[str, float]] | None = None) -> tuple[dict[str, float], str | None]:
     """The price row for a model id (dated ids match their family), and a note when it was guessed."""
     prices = {**DEFAULT_PRICES, **(table or {})}
@@ -122,82 +92,6 @@ def price_for(model: str, table: dict[str, dict[str, float]] | None = None) -> t
         if model == name or model.startswith(name + "-"):
             return prices[name], None
     return DEFAULT_PRICES[DEFAULT_MODEL], f"no price for {model}; cost estimated at {DEFAULT_MODEL} prices"
-
-
-@dataclass
-class AgentResult:
-    model: str
-    narrative: str = ""
-    findings: list[Finding] = field(default_factory=list)
-    usage: Usage = field(default_factory=Usage)
-    cost: float = 0.0
-    turns: int = 0
-    stop: str = "end_turn"  # end_turn | max_turns | max_cost | max_tokens | error | cancelled
-    error: str | None = None
-    notes: list[str] = field(default_factory=list)
-    files_read: list[str] = field(default_factory=list)
-    code: list[tuple[str, str]] = field(default_factory=list)
-    citations: list[dict] = field(default_factory=list)
-    tool_calls: int = 0
-    replayed: bool = False
-    redactions: int = 0
-
-    def metrics(self) -> dict[str, Any]:
-        """Flat numbers for report.metrics (every view renders them as a table)."""
-        metrics = {
-            "agent model": self.model,
-            "agent turns": self.turns,
-            "agent stop": self.stop,
-            "tokens in": self.usage.input_tokens,
-            "tokens out": self.usage.output_tokens,
-            "tokens cache read": self.usage.cache_read,
-            "tokens cache write": self.usage.cache_write,
-            "cache read share": round(self.usage.cache_share, 3),
-            "estimated cost (USD)": round(self.cost, 4),
-            "agent tool calls": self.tool_calls,
-            "secrets redacted": self.redactions,
-        }
-        if self.usage.web_searches:
-            metrics["web searches"] = self.usage.web_searches
-        if self.replayed:
-            metrics["agent replayed from cache"] = True
-        if self.error:
-            metrics["agent error"] = self.error
-        return metrics
-
-    def to_payload(self) -> dict:
-        return {
-            "model": self.model, "narrative": self.narrative,
-            "findings": [f.model_dump(mode="json", exclude_none=True) for f in self.findings],
-            "usage": self.usage.__dict__, "cost": self.cost, "turns": self.turns, "stop": self.stop,
-            "notes": self.notes, "files_read": self.files_read, "code": self.code, "citations": self.citations,
-            "tool_calls": self.tool_calls,
-        }
-
-    @classmethod
-    def from_payload(cls, data: dict) -> AgentResult:
-        return cls(
-            model=data["model"], narrative=data.get("narrative", ""),
-            findings=[Finding.model_validate(f) for f in data.get("findings", [])],
-            usage=Usage(**data.get("usage", {})), cost=data.get("cost", 0.0), turns=data.get("turns", 0),
-            stop=data.get("stop", "end_turn"), notes=list(data.get("notes", [])),
-            files_read=list(data.get("files_read", [])), code=[tuple(c) for c in data.get("code", [])],
-            citations=list(data.get("citations", [])), tool_calls=data.get("tool_calls", 0),
-        )
-
-
-class AgentEvents:
-    """What a front end hears while the agent works. Every method is optional; the default does nothing."""
-
-    def on_offline(self, findings: list[Finding]) -> None: ...
-
-    def on_text(self, delta: str) -> None: ...
-
-    def on_tool(self, name: str, arguments: dict) -> None: ...
-
-    def on_finding(self, finding: Finding) -> None: ...
-
-    def on_end(self, result: AgentResult) -> None: ...
 
 
 # ------------------------------------------------------------------------------------------------ client
@@ -637,14 +531,14 @@ def _runner_setup(request, lane: str):
     store = request.store
     if store is None and request.use_store:
         try:
-            store = Store(os.environ.get("BUMBA_STORE") or None)
+            store = Store()
         except StoreError:
             store = None
     return settings, agent, store, root
 
 
 def _report(lane: str, target: str, root: Path, agent: AgentSpec, result: AgentResult, started: float):
-    from ..report import Report, RunInfo
+    from ..core.report import Report, RunInfo
 
     report = Report(
         run=RunInfo(command=lane, target=target, root=str(root), engine=ENGINE, engines=[ENGINE], agent=agent.name,
@@ -766,7 +660,7 @@ def run_implement(request) -> Any:
     header = (f"# Written by bumba implement ({result.model}); review before running.\n"
               f"# Files it read: {read}\n")
     cell = header + code.rstrip() + "\n"
-    from ..report import Artifact
+    from ..core.report import Artifact
 
     report.artifacts.append(Artifact(title="code for the new cell", mime="text/x-python", data=cell))
     report.metrics["files read"] = len(result.files_read)

@@ -30,8 +30,9 @@ from ..analyzers.base import (
 )
 from ..analyzers.parsing import PARSER_VERSION, parse_module
 from ..context.source import Context, Source
-from ..findings import Category, Finding, Severity
-from ..report import AnalyzerFailure
+from ..core.findings import Category, Finding, Severity
+from ..core.report import AnalyzerFailure
+from ..core.suppressions import is_suppressed_inline
 from ..store import Store
 
 log = logging.getLogger(__name__)
@@ -320,23 +321,3 @@ def _masked(finding: Finding) -> Finding:
 
 def _place(finding: Finding) -> tuple:
     return (finding.location.path, finding.location.cell, finding.location.line)
-
-
-def is_suppressed_inline(finding: Finding, source: Source | None) -> bool:
-    """``# bumba: ignore`` or ``# bumba: ignore[BMB101, S608]`` on the finding's line."""
-    if source is None or finding.location.line is None:
-        return False
-    if finding.location.cell is not None:
-        cell = source.cell(finding.location.cell)
-        cell_lines = cell.source.splitlines() if cell else []
-        line = cell_lines[finding.location.line - 1] if finding.location.line <= len(cell_lines) else ""
-    else:
-        line = source.line_text(finding.location.line)
-    marker = line.find("bumba: ignore")
-    if marker < 0 or "#" not in line[:marker]:
-        return False
-    rest = line[marker + len("bumba: ignore"):]
-    if not rest.startswith("["):
-        return True
-    codes = {c.strip().upper() for c in rest[1:rest.find("]")].split(",")} if "]" in rest else set()
-    return finding.rule.upper() in codes

@@ -31,7 +31,7 @@ from ..context.files import IgnoreRules, collect, display_path, walk
 from ..context.notebook import notebook_source, split_lines
 from ..context.redact import is_credential_file
 from ..context.source import Context, Source
-from ..findings import Finding, finding_json_schema
+from ..core.findings import Finding, finding_json_schema
 from .safe_git import GitError, run_git
 from .tool_input import problems
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-from ..report import Report
+from ..core.report import Report
 from ..review import ReviewError, RunRequest
 
 _VALIDATE_MODES = {"performance": ("loadtest", "Bounded load test of an HTTP endpoint.")}

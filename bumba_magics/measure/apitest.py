@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..findings import Finding
-from ..report import Report
+from ..core.findings import Finding
+from ..core.report import Report
 from ..review import ReviewError, RunRequest
 from . import rules
 from .common import add_output_options, build_report, check_url, finding, parse_headers, short

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from ..analyzers.base import Rule
 from ..arguments import FORMATS, severity_option
-from ..findings import Finding, Location, Severity
-from ..report import Artifact, Report, RunInfo
+from ..core.findings import Finding, Location, Severity
+from ..core.report import Artifact, Report, RunInfo
 from ..review import ReviewError, RunRequest
 
 

@@ -18,8 +18,8 @@ import warnings
 from http.cookies import SimpleCookie
 from urllib.parse import urljoin, urlsplit
 
-from ..findings import Finding, Severity
-from ..report import Report
+from ..core.findings import Finding, Severity
+from ..core.report import Report
 from ..review import ReviewError, RunRequest
 from . import rules
 from .common import add_output_options, build_report, check_url, finding, parse_headers, short

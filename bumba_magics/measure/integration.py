@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..report import Report
+from ..core.report import Report
 from ..review import ReviewError, RunRequest
 from . import rules
 from .common import add_output_options, build_report, finding, short

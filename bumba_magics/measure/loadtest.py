@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from ..report import Artifact, Report
+from ..core.report import Artifact, Report
 from ..review import ReviewError, RunRequest
 from . import rules
 from .common import add_output_options, build_report, check_url, duration_ms, finding, fraction, parse_headers

@@ -9,7 +9,7 @@ BMB60x load test · BMB61x API conformance · BMB63x–BMB64x HTTP hardening · 
 from __future__ import annotations
 
 from ..analyzers.base import RULES, Rule
-from ..findings import Category, Severity
+from ..core.findings import Category, Severity
 
 _P, _T, _S = Category.performance, Category.testing, Category.security
 

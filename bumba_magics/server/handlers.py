@@ -69,7 +69,7 @@ class BumbaState:
         """The store, opened on first use; a store that cannot be opened is a 503 with the reason."""
         if self._store is None:
             try:
-                self._store = Store(self.store_path or os.environ.get("BUMBA_STORE") or None)
+                self._store = Store(self.store_path or None)
                 self.store_error = None
             except StoreError as error:
                 self.store_error = str(error)

@@ -12,8 +12,8 @@ import html
 import time
 from typing import Any
 
-from ..engines.claude import AgentEvents, AgentResult
-from ..findings import Finding
+from ..core.events import AgentEvents, AgentResult
+from ..core.findings import Finding
 
 INTERVAL_S = 0.1
 MAX_OFFLINE_SHOWN = 10

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..findings import Finding, Severity
+from ..core.findings import Finding, Severity
 
 if TYPE_CHECKING:
     import pandas
 
-    from ..report import Report
+    from ..core.report import Report
 
 COLUMNS = [
     "severity",

@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from ..report import Report
+from ..core.report import Report
 
 
 class OutputError(ValueError):

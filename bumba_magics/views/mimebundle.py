@@ -14,10 +14,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..findings import Finding, Severity
+from ..core.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from ..report import Report
+    from ..core.report import Report
 
 FINDINGS_MIME = "application/vnd.bumba.findings+json"
 

@@ -17,12 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..findings import Category, Finding, Severity
+from ..core.findings import Category, Finding, Severity
 from .mimebundle import INCOMPLETE_HEADING, SEVERITY_COLOURS, SEVERITY_ORDER, report_to_html
 
 if TYPE_CHECKING:
     from ..analyzers.architecture import ImportGraph
-    from ..report import Report
+    from ..core.report import Report
     from ..store import Store
 
 # The executed notebook carries the whole report in this output, so ``bumba report`` can write the JSON

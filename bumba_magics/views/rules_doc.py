@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from ..analyzers.base import RULES, Rule
-from ..findings import Category
+from ..core.findings import Category
 from .mimebundle import md_cell, md_escape, md_fence, md_reference
 
 _NOT_SLUG = re.compile(r"[^\w\- ]")

@@ -17,12 +17,12 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .. import __version__
-from ..findings import Finding, Location, Severity
+from ..core import __version__
+from ..core.findings import Finding, Location, Severity
 from .mimebundle import md_escape, md_reference, sorted_findings
 
 if TYPE_CHECKING:
-    from ..report import Report
+    from ..core.report import Report
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/bumba_magics/"

@@ -23,7 +23,7 @@ from IPython.display import HTML, display
 from ipywidgets.widgets.widget_bool import ToggleButtonStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from ..findings import Finding
+from ..core.findings import Finding
 from .frontend import DEFAULT_TIMEOUT, FrontendReply, ask_frontend
 from .mimebundle import (
     INCOMPLETE_HEADING,
@@ -36,7 +36,7 @@ from .mimebundle import (
 from .widget_model import PAGE_SIZES, SORTS, ActionError, FindingsModel, place_label
 
 if TYPE_CHECKING:
-    from ..report import Report, RunInfo
+    from ..core.report import Report, RunInfo
     from ..store import Store
 
 log = logging.getLogger(__name__)
@@ -375,7 +375,7 @@ class FindingsView(w.VBox):
     @classmethod
     def live(cls, run: RunInfo, **kwargs: Any) -> FindingsView:
         """An empty view for a run that is still going; fill it with add_findings / append_narrative."""
-        from ..report import Report
+        from ..core.report import Report
 
         return cls(Report(run=run), **kwargs)
 
@@ -732,7 +732,7 @@ def current_store() -> Store | None:
         magics = shell.magics_manager.registry.get("BumbaMagics") if shell is not None else None
         if magics is not None:
             return magics._get_store()
-        return Store(os.environ.get("BUMBA_STORE") or None)
+        return Store()
     except (StoreError, AttributeError) as error:
         log.warning("findings view without triage history: %s", error)
         return None

@@ -7,14 +7,11 @@ notebook never share state.
 
 from __future__ import annotations
 
-import ast
 import csv
 import io
 import json
 import os
 import re
-import shutil
-import tokenize
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -22,19 +19,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..analyzers.parsing import parse_module
-from ..context.confine import Refused, confine_for_writing, read_bytes
-from ..findings import Finding, Severity, assign_fingerprints
-from ..settings import BASELINE_FILE, BASELINE_MAX_BYTES
+from ..context.confine import Refused, confine_for_writing
+from ..core.findings import Finding, Severity, assign_fingerprints
+from ..core.suppressions import (
+    SuppressionError,
+    add_to_baseline,
+    baseline_path_for_writing,
+    write_inline_ignore,
+)
 
 if TYPE_CHECKING:
-    from ..report import Report
+    from ..core.report import Report
     from ..store import Store
 
 SORTS = ("severity", "location", "rule")
 STATUSES = ("open", "all", "new", "reviewed", "suppressed")  # "open": everything not suppressed
 EXPORT_FORMATS = {"sarif": ".sarif", "csv": ".csv", "markdown": ".md"}
-BACKUP_SUFFIX = ".bumba-bak"
 PAGE_SIZES = (25, 50, 100)
 
 _SORT_KEYS: dict[str, Callable[[Finding], tuple]] = {
@@ -314,22 +314,27 @@ class FindingsModel:
             raise ActionError("say why this finding is suppressed")
         if not finding.fingerprint:
             raise ActionError("this finding has no fingerprint, so it cannot be suppressed")
+        try:
+            result = self._write_suppression(finding, reason, mode)
+        except SuppressionError as error:
+            raise ActionError(str(error)) from None
+        self._set_triage(finding, "suppressed", reason)
+        return result
+
+    def _write_suppression(self, finding: Finding, reason: str, mode: str) -> ActionResult:
         if mode == "baseline":
             path = add_to_baseline(self.baseline_path(), [finding], reason)
-            result = ActionResult(f"added to the baseline {path}", path=path)
-        elif mode == "inline":
+            return ActionResult(f"added to the baseline {path}", path=path)
+        if mode == "inline":
             problem = self.inline_suppression_problem(finding)
             if problem:
                 raise ActionError(problem)
             path = self.file_of(finding)
             assert path is not None and finding.location.line is not None
             backup = write_inline_ignore(path, finding.location.line, finding.rule)
-            result = ActionResult(f"# bumba: ignore[{finding.rule}] written to {path}:{finding.location.line} "
-                                  f"(backup {backup.name})", path=path, backup=backup)
-        else:
-            raise ActionError(f"unknown suppression {mode!r}: baseline or inline")
-        self._set_triage(finding, "suppressed", reason)
-        return result
+            return ActionResult(f"# bumba: ignore[{finding.rule}] written to {path}:{finding.location.line} "
+                                f"(backup {backup.name})", path=path, backup=backup)
+        raise ActionError(f"unknown suppression {mode!r}: baseline or inline")
 
     def baseline_path(self) -> Path:
         from ..settings import SettingsError, load_settings
@@ -338,11 +343,7 @@ class FindingsModel:
             configured = load_settings(self.root()).baseline
         except SettingsError:
             configured = None
-        path = self.root() / (configured or BASELINE_FILE)
-        try:
-            return confine_for_writing(path, self.root())
-        except Refused as refused:
-            raise ActionError(f"{path}: baseline not changed: {refused.reason}") from None
+        return baseline_path_for_writing(self.root(), configured)
 
     def fix_code(self, finding: Finding) -> str | None:
         """The code "Insert fix below" puts into a new cell: a header saying what it fixes, then the code."""
@@ -421,73 +422,3 @@ def findings_csv(findings: Iterable[Finding], status_of: Callable[[Finding], str
         row["status"] = (status_of(finding) if status_of else None) or ""
         writer.writerow({key: "" if value is None else value for key, value in row.items()})
     return buffer.getvalue()
-
-
-def add_to_baseline(path: Path, findings: Iterable[Finding], reason: str | None = None) -> Path:
-    """Add findings to a baseline file (created when missing), keeping every entry already in it."""
-    data: dict[str, Any] = {"version": 1, "created": datetime.now(UTC).isoformat(timespec="seconds"), "findings": []}
-    if path.is_file():
-        try:
-            data = json.loads(read_bytes(path, BASELINE_MAX_BYTES).decode("utf-8"))
-            entries = data["findings"]
-            if not isinstance(entries, list):
-                raise TypeError("'findings' is not a list")
-        except (OSError, ValueError, KeyError, TypeError, RecursionError, Refused) as error:
-            raise ActionError(f"{path}: not a bumba baseline file ({error}); not changed") from None
-    known = {entry.get("fingerprint") for entry in data["findings"] if isinstance(entry, dict)}
-    for finding in findings:
-        if finding.fingerprint in known:
-            continue
-        entry = {"fingerprint": finding.fingerprint, "rule": finding.rule, "path": finding.location.path,
-                 "title": finding.title}
-        if reason:
-            entry["reason"] = reason
-        data["findings"].append(entry)
-        known.add(finding.fingerprint)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    return path
-
-
-_IGNORE = re.compile(r"#\s*bumba:\s*ignore(\[[^\]]*\])?")
-
-
-def write_inline_ignore(path: Path, line: int, rule: str) -> Path:
-    """Put ``# bumba: ignore[RULE]`` at the end of ``line`` of a Python file; returns the backup's path.
-
-    The edit is refused unless the file still parses to the same syntax tree afterwards — a comment added
-    inside a multi-line string or after a line continuation would change the program.
-    """
-    raw = path.read_bytes()
-    with io.BytesIO(raw) as stream:
-        encoding, _ = tokenize.detect_encoding(stream.readline)
-    text = raw.decode(encoding)
-    lines = text.splitlines(keepends=True)
-    if not 1 <= line <= len(lines):
-        raise ActionError(f"{path} has no line {line} (it changed since the review); re-run the review")
-    body = lines[line - 1]
-    ending = body[len(body.rstrip("\r\n")):]
-    content = body.rstrip("\r\n")
-    existing = _IGNORE.search(content)
-    if existing and existing.group(1) is None:
-        raise ActionError(f"{path}:{line} already ignores every rule")
-    if existing:
-        codes = [c.strip() for c in existing.group(1)[1:-1].split(",") if c.strip()]
-        if rule.upper() in {c.upper() for c in codes}:
-            raise ActionError(f"{path}:{line} already ignores {rule}")
-        content = content[:existing.start()] + f"# bumba: ignore[{', '.join([*codes, rule])}]" + content[existing.end():]
-    else:
-        content = f"{content}  # bumba: ignore[{rule}]"
-    lines[line - 1] = content + ending
-    new_text = "".join(lines)
-    try:
-        same = ast.dump(parse_module(text)) == ast.dump(parse_module(new_text))
-    except SyntaxError:
-        same = False
-    if not same:
-        raise ActionError(f"a comment on {path}:{line} would change the code (a string or a continued line); "
-                          "suppress it in the baseline instead")
-    backup = path.with_name(path.name + BACKUP_SUFFIX)
-    shutil.copy2(path, backup)
-    path.write_bytes(new_text.encode(encoding))
-    return backup
