@@ -9,7 +9,6 @@ group (``name = "package.module:render"``, called as ``render(report, **options)
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import metadata
 from typing import Any
 
 ENTRY_POINT_GROUP = "bumba_magics.formats"
@@ -40,6 +39,8 @@ def _load() -> None:
     _loaded = True
     for load in _loaders:
         load()
+    from importlib import metadata  # slow to import (email, zipfile …): only when a format is first used
+
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
         _FORMATS.setdefault(entry.name, entry.load())
 
