@@ -9,9 +9,11 @@ bumba and is raised as ``BumbaInternalError`` with the original traceback chaine
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 import warnings
+from pathlib import Path
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
@@ -34,8 +36,9 @@ from .core.findings import Severity
 from .core.report import Report
 from .meta import agents_view, explain_view, help_view, history_view
 from .review import AgentFailed, GateFailed, ReviewError, ReviewIncomplete, review
-from .settings import SettingsError
+from .settings import SettingsError, load_settings
 from .store import Store, StoreError, StoreWarning
+from .views.display_context import DisplayContext, use_display_context
 from .views.export import OutputError, check_output, write_report
 
 _SEVERITIES = [s.value for s in Severity]
@@ -43,6 +46,8 @@ _SEVERITIES = [s.value for s in Severity]
 # one of ours, see is_deliberate)
 _USER_ERRORS = (ArgumentsError, UnknownCommand, ReviewError, CommandUnavailable, SettingsError, StoreError,
                 OutputError, KeyError, OSError)
+
+log = logging.getLogger(__name__)
 
 
 MAX_LINE_CHARS = 10_000  # IPython's $var expansion is quadratic in the line: a 100k-character line took a minute
@@ -76,6 +81,14 @@ class _ProgressLine:
     def close(self) -> None:
         if self.handle is not None:
             self.handle.update({"text/plain": ""}, raw=True)
+
+
+def _baseline_setting(root: Path) -> str | None:
+    """The ``[tool.bumba] baseline`` of the project at ``root``: where the widget's Suppress writes."""
+    try:
+        return load_settings(root).baseline
+    except SettingsError:
+        return None
 
 
 def _progress():
@@ -133,6 +146,16 @@ class BumbaMagics(Magics):
         if shell is not None and self not in shell.configurables:
             shell.configurables.append(self)  # makes %config BumbaMagics list and set these traits
         self._store: Store | None = None
+        # a report displayed from now on (Report._repr_mimebundle_) gets its widget's history and baseline here
+        use_display_context(DisplayContext(kernel=lambda: getattr(shell, "kernel", None),
+                                           store=self._display_store, baseline_setting=_baseline_setting))
+
+    def _display_store(self) -> Store | None:
+        try:
+            return self._get_store()
+        except StoreError as error:
+            log.warning("findings view without triage history: %s", error)
+            return None
 
     def _get_store(self) -> Store | None:
         if self._store is None or (self.store_path and str(self._store.path) != self.store_path):

@@ -32,7 +32,8 @@ from .commands import Command, get_command, load_hook, require_available
 from .core.findings import Severity
 from .core.report import Report
 from .review import GateFailed, ReviewError
-from .views.report_sections import DATA_TAG, REPORT_MIME
+from .store import Store, StoreError
+from .views.report_sections import DATA_TAG, REPORT_MIME, Trend, compute_trend
 
 TEMPLATES_PACKAGE_DIR = Path(__file__).resolve().parent / "templates"  # in an installed wheel
 TEMPLATES_SOURCE_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "templates"  # in a checkout
@@ -146,6 +147,15 @@ def require_python(target: str) -> str:
     if not has_python(target):
         raise ReviewError(f"target {target!r} contains no Python files or notebooks: nothing to review")
     return target
+
+
+def trend(report: Report) -> Trend:
+    """The report against the previous one on its target and commands, from the store the review wrote to
+    (the default one: ``$BUMBA_STORE`` or the user's); the views are given the store, they do not open it."""
+    try:
+        return compute_trend(report, Store())
+    except StoreError as error:
+        return Trend(problem=str(error))
 
 
 def gate(report: Report) -> None:

@@ -16,11 +16,11 @@ from bumba_magics.analyzers.base import RULES, Rule
 from bumba_magics.findings import Category, Finding, Fix, Location, Severity
 from bumba_magics.report import Report, RunInfo
 from bumba_magics.views.dataframe import COLUMNS, report_to_dataframe
+from bumba_magics.views.display import report_mimebundle
 from bumba_magics.views.mimebundle import (
     FINDINGS_MIME,
     HTML_FINDINGS_LIMIT,
     md_fence,
-    report_mimebundle,
     report_to_html,
     report_to_markdown,
     report_to_text,

@@ -10,8 +10,9 @@ import pytest
 from bumba_magics.findings import Category, Finding, Location, Severity, assign_fingerprints
 from bumba_magics.report import Report, RunInfo
 from bumba_magics.store import Store
+from bumba_magics.views.display import report_mimebundle
 from bumba_magics.views.frontend import FrontendRequest, widgets_available
-from bumba_magics.views.mimebundle import FINDINGS_MIME, report_mimebundle
+from bumba_magics.views.mimebundle import FINDINGS_MIME
 from bumba_magics.views.widget import WIDGET_MIME, FindingsView, ProgressView, detail_html, summary_html
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -38,7 +38,8 @@ from ..commands import Command, UnknownCommand, catalogue, get_command
 from ..engines.credentials import api_key_from
 from ..settings import SettingsError, load_settings
 from ..store import Store, StoreError
-from .jobs import FINISHED, JobFinished, JobManager, ReviewSpec
+from .jobs import FINISHED, JobFinished, JobManager
+from .spec import ReviewSpec
 
 API = "bumba/api"
 CELL_SEPARATOR = "#"  # a cell review is stored with the target "<notebook path>#<cell id>"

@@ -32,24 +32,13 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
+from .spec import ReviewSpec
+
 log = logging.getLogger(__name__)
 
 JOBS_KEPT = 200  # finished jobs remembered for polling; the reports themselves live in the store
 FINISHED = ("done", "failed", "cancelled")
 TERMINATE_GRACE_S = 3.0  # SIGTERM, then SIGKILL after this long
-
-
-@dataclass
-class ReviewSpec:
-    """One review, as data a process can be given: the command line, what to review, where to store it."""
-
-    command: str
-    target: str  # an absolute path, or for a cell review the label it is stored under
-    argv: list[str]  # parsed again in the process: the same options the handler checked
-    code: str | None = None  # a cell's code
-    store_path: str | None = None
-    cwd: str = ""
-    env: dict[str, str] = field(default_factory=dict)  # the server's, when the job was submitted
 
 
 @dataclass
@@ -249,6 +238,8 @@ class JobManager:
 
 
 def _worker_run(spec: ReviewSpec, conn: Any) -> None:
+    # Runs in the review's process only: the server itself never loads the review machinery (worker.py
+    # and what it imports); the fork server has it preloaded, so this import costs nothing there.
     from .worker import run
 
     run(spec, conn)
@@ -273,14 +264,3 @@ def _shutdown_if_alive(manager_ref: weakref.ref) -> None:
     manager = manager_ref()
     if manager is not None:
         manager.shutdown()
-
-
-def is_expected(error: Exception) -> bool:
-    """Errors whose message already says everything (bad target, unavailable command, bad settings)."""
-    from ..commands import CommandUnavailable, UnknownCommand
-    from ..review import ReviewError
-    from ..settings import SettingsError
-    from ..store import StoreError
-
-    return isinstance(error, ReviewError | CommandUnavailable | UnknownCommand | SettingsError | StoreError
-                      | ValueError)

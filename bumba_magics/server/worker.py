@@ -1,7 +1,7 @@
 """The process one browser-started review runs in (see jobs.py for why a process, not a thread).
 
 Imported by the fork server before any job, so a job's process starts with bumba already loaded. Everything
-a review needs arrives as plain data (``jobs.ReviewSpec``); what happens goes back over a pipe as tuples:
+a review needs arrives as plain data (``spec.ReviewSpec``); what happens goes back over a pipe as tuples:
 ``("progress", done, total, current)`` while it runs, then ``("done", run_id)`` or ``("failed", message)``.
 """
 
@@ -15,10 +15,12 @@ from typing import Any
 
 # loaded here, at the fork server's start, so each job's process does not pay for the imports
 from ..arguments import parse, review_overrides
+from ..commands import CommandUnavailable, UnknownCommand
 from ..engines.offline import load_builtin_analyzers
-from ..review import review
-from ..store import Store
-from .jobs import ReviewSpec, is_expected
+from ..review import ReviewError, review
+from ..settings import SettingsError
+from ..store import Store, StoreError
+from .spec import ReviewSpec
 
 load_builtin_analyzers()  # every analyzer module, and nbformat (notebooks are what the sidebar reviews most)
 try:
@@ -27,6 +29,12 @@ except ImportError:  # pragma: no cover — a dependency; a review that needs it
     pass
 
 PROGRESS_EVERY_S = 0.05  # a folder of thousands of files must not flood the pipe
+
+
+def is_expected(error: Exception) -> bool:
+    """Errors whose message already says everything (bad target, unavailable command, bad settings)."""
+    return isinstance(error, ReviewError | CommandUnavailable | UnknownCommand | SettingsError | StoreError
+                      | ValueError)
 
 
 def run(spec: ReviewSpec, conn: Any) -> None:

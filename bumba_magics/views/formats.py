@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..core.formats import register_format
 from .dataframe import report_to_dataframe
-from .mimebundle import report_mimebundle, report_to_html, report_to_markdown, report_to_text
+from .display import report_mimebundle
+from .mimebundle import report_to_html, report_to_markdown, report_to_text
 from .sarif import report_to_sarif
 
 register_format("markdown", report_to_markdown)

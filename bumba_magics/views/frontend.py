@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .display_context import display_context
+
 log = logging.getLogger(__name__)
 
 FRONTEND_TARGET = "bumba.frontend"
@@ -37,13 +39,8 @@ class FrontendReply:
 
 
 def running_kernel() -> Any:
-    """The ipykernel kernel this code runs in, or None (a terminal IPython, a plain InteractiveShell)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    shell = get_ipython()
-    return getattr(shell, "kernel", None) if shell is not None else None
+    """The kernel this code runs in, as the front end told the views (None: a terminal, a plain shell)."""
+    return display_context().kernel()
 
 
 def widgets_available() -> bool:

@@ -37,28 +37,15 @@ SEVERITY_COLOURS = {
 _CWE = re.compile(r"^CWE-(\d+)$", re.IGNORECASE)
 
 
-def report_mimebundle(report: Report, *, interactive: bool | None = None) -> dict:
-    """Every representation Jupyter may pick from; the findings JSON is for the widget and the sidebar.
-
-    In a kernel with ipywidgets (``interactive=None`` detects it) the same bundle also carries the
-    interactive view; the static parts stay, so papermill, nbconvert and GitHub show the findings without
-    a kernel.
-    """
-    bundle = {
+def static_mimebundle(report: Report) -> dict:
+    """The representations that need no kernel (papermill, nbconvert, GitHub); the findings JSON is for the
+    sidebar and the saved-notebook table. ``views.display.report_mimebundle`` adds the live widget."""
+    return {
         FINDINGS_MIME: report.to_dict(),
         "text/html": report_to_html(report),
         "text/markdown": report_to_markdown(report, limit=HTML_FINDINGS_LIMIT),
         "text/plain": report_to_text(report),
     }
-    if interactive is None:
-        from .frontend import widgets_available
-
-        interactive = widgets_available()
-    if interactive:
-        from .widget import widget_bundle
-
-        bundle.update(widget_bundle(report))
-    return bundle
 
 
 # ---------------------------------------------------------------------------------------------------------

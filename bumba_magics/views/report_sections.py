@@ -469,16 +469,11 @@ class Trend:
         return [f.fingerprint for f in self.new if f.fingerprint]
 
 
-def compute_trend(report: Report, store: Store | None = None) -> Trend:
-    """Compare with the latest earlier run of the same commands on the same target."""
-    from ..store import Store, StoreError
-
-    try:
-        store = store or Store()
-        rows = store.list_runs(root=report.run.root, target=report.run.target, command=report.run.command,
-                               limit=1000)
-    except StoreError as error:
-        return Trend(problem=str(error))
+def compute_trend(report: Report, store: Store) -> Trend:
+    """Compare with the latest earlier run of the same commands on the same target in ``store`` (opened by
+    the caller: ``reports.trend`` in the report notebooks)."""
+    rows = store.list_runs(root=report.run.root, target=report.run.target, command=report.run.command,
+                           limit=1000)
     earlier = [r for r in rows if r["id"] != report.run.id and r["started"] <= report.run.started]
     history = list(reversed(rows))
     if not earlier:

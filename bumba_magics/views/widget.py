@@ -291,9 +291,11 @@ class FindingsView(w.VBox):
     :meth:`add_findings` and :meth:`append_narrative` as events arrive and :meth:`finish` with the report.
     """
 
-    def __init__(self, report: Report, *, store: Store | None = None, page_size: int = 25,
-                 frontend_timeout: float = DEFAULT_TIMEOUT, export_dir: str | Path | None = None) -> None:
-        self.model = FindingsModel(report, store=store, page_size=page_size, on_store_error=self._store_error)
+    def __init__(self, report: Report, *, store: Store | None = None, configured_baseline: str | None = None,
+                 page_size: int = 25, frontend_timeout: float = DEFAULT_TIMEOUT,
+                 export_dir: str | Path | None = None) -> None:
+        self.model = FindingsModel(report, store=store, configured_baseline=configured_baseline,
+                                   page_size=page_size, on_store_error=self._store_error)
         self.frontend_timeout = frontend_timeout
         self.export_dir = export_dir
         self._expanded: set[int] = set()
@@ -598,7 +600,8 @@ class FindingsView(w.VBox):
     def finish(self, report: Report) -> None:
         """Replace the streamed state with the final report (fingerprints, comparison, duration, notes)."""
         old = self.model
-        self.model = FindingsModel(report, store=old.store, page_size=old.page_size, filters=old.filters,
+        self.model = FindingsModel(report, store=old.store, configured_baseline=old.configured_baseline,
+                                   page_size=old.page_size, filters=old.filters,
                                    sort=old.sort, on_store_error=self._store_error)
         if not report.narrative and old.narrative:
             self.model.narrative = old.narrative
@@ -721,26 +724,9 @@ class ProgressView:
                 widget.close()
 
 
-def current_store() -> Store | None:
-    """The store the running ``%bumba`` magics use (its ``store_path`` setting), else the default one."""
-    from ..store import Store, StoreError
-
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-        magics = shell.magics_manager.registry.get("BumbaMagics") if shell is not None else None
-        if magics is not None:
-            return magics._get_store()
-        return Store()
-    except (StoreError, AttributeError) as error:
-        log.warning("findings view without triage history: %s", error)
-        return None
-
-
-def widget_bundle(report: Report) -> dict:
-    """The widget-view part of a report's mime bundle; a new view per display, with the magics' store."""
-    view = FindingsView(report, store=current_store())
+def widget_bundle(report: Report, *, store: Store | None = None, configured_baseline: str | None = None) -> dict:
+    """The widget-view part of a report's mime bundle: a new view per display, with the front end's store."""
+    view = FindingsView(report, store=store, configured_baseline=configured_baseline)
     return {WIDGET_MIME: {"version_major": 2, "version_minor": 0, "model_id": view.model_id}}
 
 

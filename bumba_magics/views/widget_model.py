@@ -88,7 +88,8 @@ class FindingsModel:
     """A report's findings as the widget presents them."""
 
     report: Report
-    store: Store | None = None
+    store: Store | None = None  # triage history (reviewed, new since last run); None: none is kept
+    configured_baseline: str | None = None  # the project's [tool.bumba] baseline, given by the front end
     page_size: int = 25
     filters: Filters = field(default_factory=Filters)
     sort: str = "severity"
@@ -337,13 +338,7 @@ class FindingsModel:
         raise ActionError(f"unknown suppression {mode!r}: baseline or inline")
 
     def baseline_path(self) -> Path:
-        from ..settings import SettingsError, load_settings
-
-        try:
-            configured = load_settings(self.root()).baseline
-        except SettingsError:
-            configured = None
-        return baseline_path_for_writing(self.root(), configured)
+        return baseline_path_for_writing(self.root(), self.configured_baseline)
 
     def fix_code(self, finding: Finding) -> str | None:
         """The code "Insert fix below" puts into a new cell: a header saying what it fixes, then the code."""
