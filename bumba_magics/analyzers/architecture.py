@@ -27,12 +27,11 @@ from pathlib import Path, PurePosixPath
 import networkx as nx
 
 from ..context.source import Context, Source
+from ..core.rules import rule
 from ..findings import Category, Finding, Severity
 from .base import (
-    RULES,
     Analyzer,
     AnalyzerConfig,
-    Rule,
     forget_parse,
     make_finding,
     parse_python,
@@ -43,66 +42,63 @@ RUNTIME, DEFERRED, TYPE_CHECKING = "runtime", "deferred", "type_checking"
 _STRENGTH = {RUNTIME: 2, DEFERRED: 1, TYPE_CHECKING: 0}
 
 
-def _rule(code: str, name: str, title: str, severity: Severity, why: str, recommendation: str,
-          references: tuple[str, ...] = (), example_bad: str = "", example_good: str = "") -> Rule:
-    return RULES.add(Rule(
-        code=code, name=name, title=title, severity=severity, category=Category.architecture, why=why,
-        recommendation=recommendation, analyzer="architecture", references=references,
-        example_bad=example_bad, example_good=example_good,
-    ))
-
-
-IMPORT_CYCLE = _rule(
+IMPORT_CYCLE = rule(
     "BMB401", "import-cycle", "Import cycle", Severity.medium,
-    "Modules that import each other at import time can only be loaded in one order: a new import elsewhere "
+    category=Category.architecture, analyzer="architecture",
+    why="Modules that import each other at import time can only be loaded in one order: a new import elsewhere "
     "turns it into an ImportError or a half-initialised module, and the modules cannot be understood, tested "
     "or split apart on their own.",
-    "Move what both modules need into a third module, or invert the dependency (the higher module passes "
+    recommendation="Move what both modules need into a third module, or invert the dependency (the higher module passes "
     "a callable or an object implementing a protocol defined below). Importing inside a function only "
     "hides the cycle from the interpreter: it is still reported, at low severity.",
-    ("CWE-1047",),
-    "# app/orders.py\nfrom app.customers import Customer\n\n# app/customers.py\nfrom app.orders import Order",
-    "# app/ids.py: what both need, below both\nCustomerId = int\n\n# app/orders.py\n"
+    references=("CWE-1047",),
+    bad="# app/orders.py\nfrom app.customers import Customer\n\n# app/customers.py\nfrom app.orders import Order",
+    good="# app/ids.py: what both need, below both\nCustomerId = int\n\n# app/orders.py\n"
     "from app.ids import CustomerId\n\n# app/customers.py\nfrom app.ids import CustomerId",
 )
-LAYER_VIOLATION = _rule(
+LAYER_VIOLATION = rule(
     "BMB402", "layer-violation", "Lower layer imports a higher layer", Severity.high,
-    "Layers only work when dependencies point downwards; a lower layer that imports a higher one ties the "
+    category=Category.architecture, analyzer="architecture",
+    why="Layers only work when dependencies point downwards; a lower layer that imports a higher one ties the "
     "core of the system to its edges, so it can no longer change or be reused without them.",
-    "Move the shared code down into the lower layer, or let the higher layer pass what is needed in "
+    recommendation="Move the shared code down into the lower layer, or let the higher layer pass what is needed in "
     "(a callback, an interface defined below).",
-    ("CWE-1054",),
-    "# layers: app.api > app.services > app.db\n# app/db/models.py\nfrom app.api.schemas import UserOut",
-    "# app/api/schemas.py\nfrom app.db.models import User",
+    references=("CWE-1054",),
+    bad="# layers: app.api > app.services > app.db\n# app/db/models.py\nfrom app.api.schemas import UserOut",
+    good="# app/api/schemas.py\nfrom app.db.models import User",
 )
-FAN_OUT = _rule(
+FAN_OUT = rule(
     "BMB403", "high-fan-out", "Module depends on too many internal modules", Severity.low,
-    "A module that imports a large part of the code base changes whenever any of them does and is hard to "
+    category=Category.architecture, analyzer="architecture",
+    why="A module that imports a large part of the code base changes whenever any of them does and is hard to "
     "test in isolation; it is usually doing several jobs.",
-    "Split the module by responsibility, or put a facade in front of the subsystems it reaches into.",
-    ("CWE-1048",),
+    recommendation="Split the module by responsibility, or put a facade in front of the subsystems it reaches into.",
+    references=("CWE-1048",),
 )
-FAN_IN = _rule(
+FAN_IN = rule(
     "BMB404", "high-fan-in", "Module many others depend on", Severity.info,
-    "Many modules import this one: every change to it ripples through all of them, so it needs a stable, "
+    category=Category.architecture, analyzer="architecture",
+    why="Many modules import this one: every change to it ripples through all of them, so it needs a stable, "
     "small interface and good tests.",
-    "Keep its public interface small and stable; split rarely used parts out so fewer modules change "
+    recommendation="Keep its public interface small and stable; split rarely used parts out so fewer modules change "
     "with it.",
 )
-LARGE_MODULE = _rule(
+LARGE_MODULE = rule(
     "BMB405", "large-module", "Very large module", Severity.low,
-    "Very long modules mix several responsibilities, are slow to navigate and review, and attract merge "
+    category=Category.architecture, analyzer="architecture",
+    why="Very long modules mix several responsibilities, are slow to navigate and review, and attract merge "
     "conflicts.",
-    "Split it into a package of smaller modules, one responsibility each.",
-    ("CWE-1080",),
+    recommendation="Split it into a package of smaller modules, one responsibility each.",
+    references=("CWE-1080",),
 )
-DEAD_MODULE = _rule(
+DEAD_MODULE = rule(
     "BMB406", "dead-module", "Module nothing imports", Severity.info,
-    "No reviewed module imports it and it is not an entry point: it may be dead code that still has to be "
+    category=Category.architecture, analyzer="architecture",
+    why="No reviewed module imports it and it is not an entry point: it may be dead code that still has to be "
     "read, maintained and kept secure.",
-    "Delete it if it is unused; if something loads it dynamically (a plugin, a path in a settings string), "
+    recommendation="Delete it if it is unused; if something loads it dynamically (a plugin, a path in a settings string), "
     "suppress the finding with a comment saying what does.",
-    ("CWE-561",),
+    references=("CWE-561",),
 )
 
 

@@ -1,7 +1,7 @@
-"""Rules, the analyzer registry, and the single AST walk every AST check shares.
+"""The analyzer registry and the single AST walk every AST check shares.
 
-A rule is data (code, severity, why, what to do); a check is a small function registered for the AST node
-types it cares about. All checks run in one parse and one walk per file: walking the tree once per rule is
+Rules live in ``core.rules`` (re-exported here for old imports); a check is a small function registered for
+the AST node types it cares about. All checks run in one parse and one walk per file: walking the tree once per rule is
 what makes bandit slow.
 """
 
@@ -9,60 +9,14 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..context.source import Context, Source
-from ..findings import Category, Finding, Fix, Severity
+from ..core.rules import RULES, Rule, RuleRegistry  # noqa: F401  (old import path)
+from ..findings import Finding, Fix, Severity
 from .parsing import parse_module
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str  # stable id, e.g. BMB101
-    name: str  # kebab-case slug, e.g. sql-string-formatting
-    title: str  # default one-line title of a finding
-    severity: Severity
-    category: Category
-    why: str
-    recommendation: str
-    analyzer: str
-    references: tuple[str, ...] = ()
-    # ruff codes this rule reports more precisely; a ruff finding with one of these codes on the same line as
-    # ours is dropped as a duplicate (ours says more: why, fix, the password/credential context …)
-    supersedes: tuple[str, ...] = ()
-    example_bad: str = ""  # shown on the rule's docs page
-    example_good: str = ""
-
-
-class RuleRegistry:
-    """Every rule we own, by code. The docs page and ``%bumba explain`` are generated from it."""
-
-    def __init__(self) -> None:
-        self._rules: dict[str, Rule] = {}
-
-    def add(self, rule: Rule) -> Rule:
-        existing = self._rules.get(rule.code)
-        if existing is not None and existing != rule:
-            raise ValueError(f"rule code {rule.code} registered twice ({existing.name}, {rule.name})")
-        self._rules[rule.code] = rule
-        return rule
-
-    def get(self, code: str) -> Rule | None:
-        return self._rules.get(code.upper())
-
-    def by_name(self, name: str) -> Rule | None:
-        return next((r for r in self._rules.values() if r.name == name), None)
-
-    def __iter__(self) -> Iterator[Rule]:
-        return iter(sorted(self._rules.values(), key=lambda r: r.code))
-
-    def __len__(self) -> int:
-        return len(self._rules)
-
-
-RULES = RuleRegistry()
 
 
 def make_finding(

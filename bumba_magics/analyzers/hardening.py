@@ -11,7 +11,8 @@ import ast
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from ..findings import Finding, Fix, Severity
+from ..core.rules import rule
+from ..findings import Category, Finding, Fix, Severity
 from .base import CHECKS, AstGroupAnalyzer, NodeContext, register_analyzer
 from .security import (
     CallChecks,
@@ -25,7 +26,6 @@ from .security import (
     is_const,
     keyword,
     keyword_value,
-    make_rule,
     module_facts,
     py_str,
     rewrite,
@@ -37,62 +37,65 @@ GROUP = "hardening"
 calls = CallChecks(GROUP)
 
 
-def _rule(code: str, name: str, title: str, severity: Severity, why: str, recommendation: str,
-          references: tuple[str, ...], supersedes: tuple[str, ...] = (), bad: str = "", good: str = ""):
-    return make_rule(code, name, title, severity, why, recommendation, references, supersedes, bad, good,
-                     analyzer=GROUP)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Framework settings (Django settings modules, Flask config, cookies)
 # ---------------------------------------------------------------------------------------------------------
 
-ALLOWED_HOSTS_WILDCARD = _rule(
+ALLOWED_HOSTS_WILDCARD = rule(
     "BMB150", "django-allowed-hosts-wildcard", 'ALLOWED_HOSTS accepts any host ("*")', Severity.medium,
-    "Django trusts the Host header only for hosts in ALLOWED_HOSTS; with \"*\" an attacker's Host header "
+    category=Category.security, analyzer=GROUP,
+    why="Django trusts the Host header only for hosts in ALLOWED_HOSTS; with \"*\" an attacker's Host header "
     "ends up in password-reset links and absolute URLs (host-header poisoning, cache poisoning).",
-    "List the host names the site is served on, e.g. read them from the environment.",
-    ("CWE-644", "A05:2021-Security Misconfiguration"), (),
-    'ALLOWED_HOSTS = ["*"]',
-    'ALLOWED_HOSTS = os.environ["ALLOWED_HOSTS"].split(",")',
+    recommendation="List the host names the site is served on, e.g. read them from the environment.",
+    references=("CWE-644", "A05:2021-Security Misconfiguration"),
+    supersedes=(),
+    bad='ALLOWED_HOSTS = ["*"]',
+    good='ALLOWED_HOSTS = os.environ["ALLOWED_HOSTS"].split(",")',
 )
-COOKIE_NOT_SECURE = _rule(
+COOKIE_NOT_SECURE = rule(
     "BMB151", "cookie-without-secure-flag", "Cookie is sent over plain HTTP (Secure flag off)", Severity.medium,
-    "A cookie without the Secure flag is also sent on http:// requests, where anyone on the network can "
+    category=Category.security, analyzer=GROUP,
+    why="A cookie without the Secure flag is also sent on http:// requests, where anyone on the network can "
     "read it and take over the session.",
-    "Set SESSION_COOKIE_SECURE / CSRF_COOKIE_SECURE = True (and `secure=True` on set_cookie) in production.",
-    ("CWE-614", "A05:2021-Security Misconfiguration"), (),
-    "SESSION_COOKIE_SECURE = False",
-    "SESSION_COOKIE_SECURE = True",
+    recommendation="Set SESSION_COOKIE_SECURE / CSRF_COOKIE_SECURE = True (and `secure=True` on set_cookie) in production.",
+    references=("CWE-614", "A05:2021-Security Misconfiguration"),
+    supersedes=(),
+    bad="SESSION_COOKIE_SECURE = False",
+    good="SESSION_COOKIE_SECURE = True",
 )
-COOKIE_NOT_HTTPONLY = _rule(
-    "BMB152", "cookie-without-httponly-flag", "Session cookie readable by JavaScript (HttpOnly off)",
-    Severity.medium,
-    "Without HttpOnly any script on the page, including one injected through an XSS bug, can read the "
+COOKIE_NOT_HTTPONLY = rule(
+    "BMB152", "cookie-without-httponly-flag", "Session cookie readable by JavaScript (HttpOnly off)", Severity.medium,
+    category=Category.security, analyzer=GROUP,
+    why="Without HttpOnly any script on the page, including one injected through an XSS bug, can read the "
     "session cookie and send it away.",
-    "Keep SESSION_COOKIE_HTTPONLY = True (the default) and pass `httponly=True` to set_cookie for session "
+    recommendation="Keep SESSION_COOKIE_HTTPONLY = True (the default) and pass `httponly=True` to set_cookie for session "
     "or auth cookies.",
-    ("CWE-1004", "A05:2021-Security Misconfiguration"), (),
-    "SESSION_COOKIE_HTTPONLY = False",
-    "SESSION_COOKIE_HTTPONLY = True",
+    references=("CWE-1004", "A05:2021-Security Misconfiguration"),
+    supersedes=(),
+    bad="SESSION_COOKIE_HTTPONLY = False",
+    good="SESSION_COOKIE_HTTPONLY = True",
 )
-SSL_REDIRECT_OFF = _rule(
+SSL_REDIRECT_OFF = rule(
     "BMB153", "django-ssl-redirect-off", "Production settings do not redirect HTTP to HTTPS", Severity.low,
-    "With DEBUG off these are production settings; without the redirect, users who type the bare domain "
+    category=Category.security, analyzer=GROUP,
+    why="With DEBUG off these are production settings; without the redirect, users who type the bare domain "
     "stay on plain HTTP, where their traffic can be read and changed.",
-    "Set SECURE_SSL_REDIRECT = True (or redirect at the proxy and say so in a comment).",
-    ("CWE-319", "A02:2021-Cryptographic Failures"), (),
-    "DEBUG = False\nSECURE_SSL_REDIRECT = False",
-    "DEBUG = False\nSECURE_SSL_REDIRECT = True",
+    recommendation="Set SECURE_SSL_REDIRECT = True (or redirect at the proxy and say so in a comment).",
+    references=("CWE-319", "A02:2021-Cryptographic Failures"),
+    supersedes=(),
+    bad="DEBUG = False\nSECURE_SSL_REDIRECT = False",
+    good="DEBUG = False\nSECURE_SSL_REDIRECT = True",
 )
-HSTS_OFF = _rule(
+HSTS_OFF = rule(
     "BMB154", "django-hsts-off", "HSTS is switched off (SECURE_HSTS_SECONDS = 0)", Severity.low,
-    "Without Strict-Transport-Security a browser will still try http:// first, which an attacker on the "
+    category=Category.security, analyzer=GROUP,
+    why="Without Strict-Transport-Security a browser will still try http:// first, which an attacker on the "
     "network can intercept and downgrade (SSL stripping).",
-    "Set SECURE_HSTS_SECONDS to at least 31536000 once the whole site is served over HTTPS.",
-    ("CWE-319", "A05:2021-Security Misconfiguration"), (),
-    "SECURE_HSTS_SECONDS = 0",
-    "SECURE_HSTS_SECONDS = 31536000",
+    recommendation="Set SECURE_HSTS_SECONDS to at least 31536000 once the whole site is served over HTTPS.",
+    references=("CWE-319", "A05:2021-Security Misconfiguration"),
+    supersedes=(),
+    bad="SECURE_HSTS_SECONDS = 0",
+    good="SECURE_HSTS_SECONDS = 31536000",
 )
 
 _SECURE_FLAGS = {"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
@@ -148,10 +151,10 @@ def check_config_update(node: ast.Call, kw: ast.keyword, ctx: NodeContext) -> Fi
 
 @calls.on("set_cookie")
 def check_set_cookie(node: ast.Call, ctx: NodeContext) -> Findings:
-    for flag, rule in (("secure", COOKIE_NOT_SECURE), ("httponly", COOKIE_NOT_HTTPONLY)):
+    for flag, cookie_rule in (("secure", COOKIE_NOT_SECURE), ("httponly", COOKIE_NOT_HTTPONLY)):
         found = keyword(node, flag)
         if found is not None and is_const(found.value, False):
-            yield ctx.finding(rule, node, title=f"set_cookie(…, {flag}=False)",
+            yield ctx.finding(cookie_rule, node, title=f"set_cookie(…, {flag}=False)",
                               fix=Fix(description=f"Set {flag}=True.",
                                       code=rewrite(ctx.source, node, found.value, "True")))
 
@@ -160,15 +163,17 @@ def check_set_cookie(node: ast.Call, ctx: NodeContext) -> Findings:
 # Auth: JWT decoding without a signature check
 # ---------------------------------------------------------------------------------------------------------
 
-JWT_UNVERIFIED = _rule(
+JWT_UNVERIFIED = rule(
     "BMB155", "jwt-signature-not-verified", "JWT accepted without verifying its signature", Severity.high,
-    "A token whose signature is not checked (or that may use the \"none\" algorithm) can be written by "
+    category=Category.security, analyzer=GROUP,
+    why="A token whose signature is not checked (or that may use the \"none\" algorithm) can be written by "
     "anyone: changing `sub` or `role` in the payload logs the attacker in as any user.",
-    "Verify with the expected key and an explicit algorithm list: "
+    recommendation="Verify with the expected key and an explicit algorithm list: "
     "`jwt.decode(token, key, algorithms=[\"HS256\"])`.",
-    ("CWE-347", "A07:2021-Identification and Authentication Failures"), (),
-    'jwt.decode(token, options={"verify_signature": False})',
-    'jwt.decode(token, key, algorithms=["HS256"])',
+    references=("CWE-347", "A07:2021-Identification and Authentication Failures"),
+    supersedes=(),
+    bad='jwt.decode(token, options={"verify_signature": False})',
+    good='jwt.decode(token, key, algorithms=["HS256"])',
 )
 
 
@@ -205,35 +210,41 @@ def check_jwt_decode(node: ast.Call, ctx: NodeContext) -> Findings:
 # Crypto: broken ciphers, ECB, short keys
 # ---------------------------------------------------------------------------------------------------------
 
-WEAK_CIPHER = _rule(
+WEAK_CIPHER = rule(
     "BMB156", "broken-cipher", "Broken or obsolete cipher", Severity.high,
-    "DES keys are brute-forced in hours, RC4's keystream is biased, and 64-bit block ciphers (3DES, "
+    category=Category.security, analyzer=GROUP,
+    why="DES keys are brute-forced in hours, RC4's keystream is biased, and 64-bit block ciphers (3DES, "
     "Blowfish, IDEA, CAST5) leak plaintext after a few GB (Sweet32): the data is not confidential.",
-    "Use an authenticated AES mode: `AESGCM(key).encrypt(nonce, data, aad)` from cryptography, or "
+    recommendation="Use an authenticated AES mode: `AESGCM(key).encrypt(nonce, data, aad)` from cryptography, or "
     "ChaCha20-Poly1305; for a simple API use `cryptography.fernet.Fernet`.",
-    ("CWE-327", "A02:2021-Cryptographic Failures"), ("S304",),
-    "from Crypto.Cipher import DES\ncipher = DES.new(key, DES.MODE_CBC, iv)",
-    "from Crypto.Cipher import AES\ncipher = AES.new(key, AES.MODE_GCM)",
+    references=("CWE-327", "A02:2021-Cryptographic Failures"),
+    supersedes=("S304",),
+    bad="from Crypto.Cipher import DES\ncipher = DES.new(key, DES.MODE_CBC, iv)",
+    good="from Crypto.Cipher import AES\ncipher = AES.new(key, AES.MODE_GCM)",
 )
-ECB_MODE = _rule(
+ECB_MODE = rule(
     "BMB157", "ecb-mode", "Block cipher in ECB mode", Severity.medium,
-    "ECB encrypts equal blocks to equal ciphertext, so patterns in the data (the famous penguin) and "
+    category=Category.security, analyzer=GROUP,
+    why="ECB encrypts equal blocks to equal ciphertext, so patterns in the data (the famous penguin) and "
     "repeated records show through, and blocks can be cut and pasted undetected.",
-    "Use an authenticated mode with a fresh nonce: AES-GCM (`AES.new(key, AES.MODE_GCM)`, "
+    recommendation="Use an authenticated mode with a fresh nonce: AES-GCM (`AES.new(key, AES.MODE_GCM)`, "
     "`modes.GCM(iv)`).",
-    ("CWE-327", "A02:2021-Cryptographic Failures"), ("S305",),
-    "from Crypto.Cipher import AES\ncipher = AES.new(key, AES.MODE_ECB)",
-    "from Crypto.Cipher import AES\ncipher = AES.new(key, AES.MODE_GCM)",
+    references=("CWE-327", "A02:2021-Cryptographic Failures"),
+    supersedes=("S305",),
+    bad="from Crypto.Cipher import AES\ncipher = AES.new(key, AES.MODE_ECB)",
+    good="from Crypto.Cipher import AES\ncipher = AES.new(key, AES.MODE_GCM)",
 )
-SHORT_KEY = _rule(
+SHORT_KEY = rule(
     "BMB158", "short-asymmetric-key", "RSA/DSA key shorter than 2048 bits", Severity.high,
-    "1024-bit RSA/DSA keys are within reach of well-funded attackers and are rejected by current TLS and "
+    category=Category.security, analyzer=GROUP,
+    why="1024-bit RSA/DSA keys are within reach of well-funded attackers and are rejected by current TLS and "
     "signing policies; data signed or encrypted with them cannot be trusted for long.",
-    "Generate at least 2048-bit keys (3072 for data that must stay safe past 2030), or use Ed25519 / "
+    recommendation="Generate at least 2048-bit keys (3072 for data that must stay safe past 2030), or use Ed25519 / "
     "X25519.",
-    ("CWE-326", "A02:2021-Cryptographic Failures"), ("S505",),
-    "rsa.generate_private_key(public_exponent=65537, key_size=1024)",
-    "rsa.generate_private_key(public_exponent=65537, key_size=3072)",
+    references=("CWE-326", "A02:2021-Cryptographic Failures"),
+    supersedes=("S505",),
+    bad="rsa.generate_private_key(public_exponent=65537, key_size=1024)",
+    good="rsa.generate_private_key(public_exponent=65537, key_size=3072)",
 )
 
 _BROKEN_PYCRYPTO = {"DES", "DES3", "ARC4", "ARC2", "Blowfish", "CAST", "XOR"}
@@ -301,33 +312,39 @@ def check_key_size(node: ast.Call, ctx: NodeContext) -> Findings:
 # Transport: listening on every interface, plain http, old TLS versions
 # ---------------------------------------------------------------------------------------------------------
 
-BIND_ALL = _rule(
+BIND_ALL = rule(
     "BMB159", "server-binds-all-interfaces", "Server listens on every network interface", Severity.low,
-    "0.0.0.0 exposes a development server (often with debug on and no auth) to everyone on the same "
+    category=Category.security, analyzer=GROUP,
+    why="0.0.0.0 exposes a development server (often with debug on and no auth) to everyone on the same "
     "network, not only to this machine.",
-    "Bind to 127.0.0.1 for local work; in a container, read the host from the environment.",
-    ("CWE-1327", "A05:2021-Security Misconfiguration"), ("S104",),
-    'app.run(host="0.0.0.0")',
-    'app.run(host=os.environ.get("HOST", "127.0.0.1"))',
+    recommendation="Bind to 127.0.0.1 for local work; in a container, read the host from the environment.",
+    references=("CWE-1327", "A05:2021-Security Misconfiguration"),
+    supersedes=("S104",),
+    bad='app.run(host="0.0.0.0")',
+    good='app.run(host=os.environ.get("HOST", "127.0.0.1"))',
 )
-PLAIN_HTTP = _rule(
+PLAIN_HTTP = rule(
     "BMB160", "plain-http-request", "Request sent over plain http://", Severity.low,
-    "Over plain HTTP the request, its credentials and the response can be read and changed by anyone on "
+    category=Category.security, analyzer=GROUP,
+    why="Over plain HTTP the request, its credentials and the response can be read and changed by anyone on "
     "the path; a tampered response is then trusted as if it came from the service.",
-    "Call the https:// URL; if the service has no TLS, put it behind a TLS-terminating proxy.",
-    ("CWE-319", "A02:2021-Cryptographic Failures"), (),
-    'requests.get("http://api.example.com/users")',
-    'requests.get("https://api.example.com/users")',
+    recommendation="Call the https:// URL; if the service has no TLS, put it behind a TLS-terminating proxy.",
+    references=("CWE-319", "A02:2021-Cryptographic Failures"),
+    supersedes=(),
+    bad='requests.get("http://api.example.com/users")',
+    good='requests.get("https://api.example.com/users")',
 )
-OLD_TLS = _rule(
+OLD_TLS = rule(
     "BMB161", "obsolete-tls-version", "Obsolete SSL/TLS version or wrap_socket", Severity.medium,
-    "SSLv2/3 and TLS 1.0/1.1 have practical attacks (POODLE, BEAST) and are disabled by modern servers; "
+    category=Category.security, analyzer=GROUP,
+    why="SSLv2/3 and TLS 1.0/1.1 have practical attacks (POODLE, BEAST) and are disabled by modern servers; "
     "`ssl.wrap_socket` does not check the host name and was removed in Python 3.12.",
-    "Use `ssl.create_default_context()` (TLS 1.2+, certificate and host-name checks) and "
+    recommendation="Use `ssl.create_default_context()` (TLS 1.2+, certificate and host-name checks) and "
     "`context.wrap_socket(sock, server_hostname=host)`.",
-    ("CWE-326", "CWE-757", "A02:2021-Cryptographic Failures"), ("S502", "S503", "S504"),
-    "ssl.wrap_socket(sock, ssl_version=ssl.PROTOCOL_TLSv1)",
-    "ssl.create_default_context().wrap_socket(sock, server_hostname=host)",
+    references=("CWE-326", "CWE-757", "A02:2021-Cryptographic Failures"),
+    supersedes=("S502", "S503", "S504"),
+    bad="ssl.wrap_socket(sock, ssl_version=ssl.PROTOCOL_TLSv1)",
+    good="ssl.create_default_context().wrap_socket(sock, server_hostname=host)",
 )
 
 _SERVER_RUNNERS = {"run", "run_app", "run_simple", "serve", "run_server"}

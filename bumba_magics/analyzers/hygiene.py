@@ -19,33 +19,27 @@ from dataclasses import dataclass, field
 
 from ..context.notebook import read_notebook
 from ..context.source import Cell, Context, Source
+from ..core.rules import Rule, rule
 from ..findings import Category, Finding, Severity
-from .base import RULES, Analyzer, AnalyzerConfig, Rule, make_finding, register_analyzer
+from .base import Analyzer, AnalyzerConfig, make_finding, register_analyzer
 from .parsing import parse_module
 
 GROUP = "hygiene"
 PAPERMILL = "https://papermill.readthedocs.io/en/latest/usage-execute.html"
 
 
-def _rule(code: str, name: str, title: str, severity: Severity, why: str, recommendation: str,
-          bad: str = "", good: str = "", supersedes: tuple[str, ...] = ()) -> Rule:
-    return RULES.add(Rule(
-        code=code, name=name, title=title, severity=severity, category=Category.hygiene, why=why,
-        recommendation=recommendation, analyzer=GROUP, references=(PAPERMILL,), supersedes=supersedes,
-        example_bad=bad, example_good=good,
-    ))
-
-
-OUT_OF_ORDER = _rule(
+OUT_OF_ORDER = rule(
     "BMB501", "cells-run-out-of-order", "Cells ran out of order", Severity.low,
+    category=Category.hygiene, analyzer=GROUP, references=(PAPERMILL,),
     why="The saved outputs come from an order of execution that 'Restart & Run All' (and papermill) will not "
         "repeat, so they may not be what the notebook produces.",
     recommendation="Restart the kernel and run all cells top to bottom before saving or sharing.",
     bad="cell 1: In [1]\ncell 2: In [3]\ncell 3: In [2]",
     good="cell 1: In [1]\ncell 2: In [2]\ncell 3: In [3]",
 )
-USED_BEFORE_DEFINED = _rule(
+USED_BEFORE_DEFINED = rule(
     "BMB502", "name-defined-in-later-cell", "Name used before the cell that defines it", Severity.medium,
+    category=Category.hygiene, analyzer=GROUP, references=(PAPERMILL,),
     why="It works now only because the defining cell below already ran in this kernel. Run top to bottom "
         "in a fresh kernel ('Restart & Run All', papermill, a scheduled report) the cell fails with "
         "NameError.",
@@ -54,27 +48,31 @@ USED_BEFORE_DEFINED = _rule(
     good="# cell 1\ntotal = 42\n# cell 2\nprint(total)",
     supersedes=("F821",),
 )
-EDITED_AFTER_RUN = _rule(
+EDITED_AFTER_RUN = rule(
     "BMB503", "cell-edited-after-run", "Cell edited after it ran", Severity.low,
+    category=Category.hygiene, analyzer=GROUP, references=(PAPERMILL,),
     why="The cell's output and the kernel's state come from code that is no longer in the notebook; "
         "what you read is not what the cell does.",
     recommendation="Re-run the cell (or restart and run all) so its output matches its code.",
 )
-SKIPPED_CELL = _rule(
+SKIPPED_CELL = rule(
     "BMB504", "cell-never-ran", "Cell never ran, but cells below it did", Severity.low,
+    category=Category.hygiene, analyzer=GROUP, references=(PAPERMILL,),
     why="The saved results below were computed without this cell; run in order, its code may change them "
         "or fail.",
     recommendation="Run the notebook top to bottom, or delete the cell if it is not needed.",
 )
-LARGE_OUTPUT = _rule(
+LARGE_OUTPUT = rule(
     "BMB506", "large-cell-output", "Large output stored in the notebook", Severity.low,
+    category=Category.hygiene, analyzer=GROUP, references=(PAPERMILL,),
     why="Megabytes of stored output (images, long frames, logs) make the notebook slow to open, diff and "
         "review, and bloat the repository history.",
     recommendation="Clear the output before committing (nbstripout), write big results to files, or show a "
                    "summary (df.head(), a thumbnail).",
 )
-ERROR_OUTPUT = _rule(
+ERROR_OUTPUT = rule(
     "BMB507", "error-in-saved-output", "Saved output is an exception", Severity.medium,
+    category=Category.hygiene, analyzer=GROUP, references=(PAPERMILL,),
     why="As saved, the notebook does not run to the end: papermill stops at this cell, and everything below "
         "it was computed (if at all) from an earlier state.",
     recommendation="Fix the error and re-run the notebook; if the exception is the point of the cell, tag "

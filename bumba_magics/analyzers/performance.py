@@ -15,14 +15,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..context.source import Context, Source
+from ..core.rules import rule
 from ..findings import Category, Finding, Fix, Severity
 from .base import (
     CHECKS,
-    RULES,
     AnalyzerConfig,
     AstGroupAnalyzer,
     NodeContext,
-    Rule,
     register_analyzer,
 )
 
@@ -30,17 +29,9 @@ GROUP = "performance"
 BENCH = "benchmarks/perf_rationale.py"
 
 
-def _rule(code: str, name: str, title: str, severity: Severity, why: str, recommendation: str,
-          bad: str, good: str, references: tuple[str, ...] = (), supersedes: tuple[str, ...] = ()) -> Rule:
-    return RULES.add(Rule(
-        code=code, name=name, title=title, severity=severity, category=Category.performance, why=why,
-        recommendation=recommendation, analyzer=GROUP, references=references, supersedes=supersedes,
-        example_bad=bad, example_good=good,
-    ))
-
-
-ROW_LOOP = _rule(
+ROW_LOOP = rule(
     "BMB301", "dataframe-row-loop", "Row-by-row loop over a DataFrame", Severity.medium,
+    category=Category.performance, analyzer=GROUP,
     why="Each iteration boxes a row into Python objects (iterrows builds a whole Series per row). Building "
         f"a column this way measured 3,200x slower with iterrows and 6,000x slower with df.iloc[i] than the "
         f"vectorised form on 20k rows; even itertuples is 116x slower ({BENCH}).",
@@ -49,8 +40,9 @@ ROW_LOOP = _rule(
     bad="out = []\nfor _, row in df.iterrows():\n    out.append(row['price'] * row['qty'])",
     good="out = df['price'] * df['qty']",
 )
-APPLY_LAMBDA = _rule(
+APPLY_LAMBDA = rule(
     "BMB302", "vectorisable-apply", "apply() with a lambda that pandas can vectorise", Severity.medium,
+    category=Category.performance, analyzer=GROUP,
     why="apply calls the lambda once per element, or builds a Series per row with axis=1. Measured "
         f"2,500x slower with axis=1 on 20k rows and 170x (arithmetic) / 250x (comparison) slower on a "
         f"100k-row Series than the same expression on columns ({BENCH}). String methods are not flagged: "
@@ -60,8 +52,9 @@ APPLY_LAMBDA = _rule(
     bad="df['total'] = df.apply(lambda r: r.price * r.qty, axis=1)",
     good="df['total'] = df.price * df.qty",
 )
-STRING_BUILDING = _rule(
+STRING_BUILDING = rule(
     "BMB303", "string-concatenation-in-loop", "String built with += inside a loop", Severity.low,
+    category=Category.performance, analyzer=GROUP,
     why="Strings are immutable, so each += copies everything built so far: quadratic. CPython hides this "
         "for a plain local inside a function (measured 6.9x slower than ''.join on 100k pieces, reported as "
         "info), but not at "
@@ -71,8 +64,9 @@ STRING_BUILDING = _rule(
     bad="text = ''\nfor line in lines:\n    text += line + '\\n'",
     good="text = ''.join(line + '\\n' for line in lines)",
 )
-REGEX_IN_LOOP = _rule(
+REGEX_IN_LOOP = rule(
     "BMB304", "regex-in-loop", "Regular expression looked up on every iteration", Severity.low,
+    category=Category.performance, analyzer=GROUP,
     why="re.compile and re.match(pattern, ...) consult re's internal cache on every call, so the pattern is "
         "not recompiled, but the lookup is most of the cost for short strings: measured 2.0x slower than a "
         f"hoisted compiled pattern on 100k lines ({BENCH}), and far worse once a loop uses more patterns "
@@ -82,8 +76,9 @@ REGEX_IN_LOOP = _rule(
     good="RANGE = re.compile(r'(\\d+)-(\\d+)')\nfor line in lines:\n    m = RANGE.match(line)",
     references=("https://docs.python.org/3/library/re.html#re.compile",),
 )
-N_PLUS_ONE = _rule(
+N_PLUS_ONE = rule(
     "BMB305", "n-plus-one-query", "Database query on every iteration (N+1 queries)", Severity.high,
+    category=Category.performance, analyzer=GROUP,
     why="One query per row turns one round trip into N. Measured 3.1x slower than a single JOIN for 2,000 "
         f"rows even on in-memory SQLite with no network ({BENCH}); against a real server each extra query "
         "adds a network round trip, so 2,000 rows cost seconds instead of milliseconds.",
@@ -95,8 +90,9 @@ N_PLUS_ONE = _rule(
     references=("https://docs.djangoproject.com/en/stable/ref/models/querysets/#select-related",
                 "https://docs.sqlalchemy.org/en/20/orm/queryguide/relationships.html"),
 )
-LIST_MEMBERSHIP = _rule(
+LIST_MEMBERSHIP = rule(
     "BMB306", "membership-test-on-list", "Membership test against a list inside a loop", Severity.medium,
+    category=Category.performance, analyzer=GROUP,
     why="x in list scans the list on every test, so the loop is O(n*m). Measured 260x slower than a set on "
         f"a 1,000-item list with 10,000 probes ({BENCH}). Lists of up to 8 constants are not flagged: there "
         "the scan costs tens of nanoseconds.",
@@ -104,8 +100,9 @@ LIST_MEMBERSHIP = _rule(
     bad="seen = [u.email for u in users]\nfor row in rows:\n    if row.email in seen: ...",
     good="seen = {u.email for u in users}\nfor row in rows:\n    if row.email in seen: ...",
 )
-REPEATED_IO = _rule(
+REPEATED_IO = rule(
     "BMB307", "loop-invariant-io", "Same file or URL read on every iteration", Severity.medium,
+    category=Category.performance, analyzer=GROUP,
     why="Every iteration re-opens, re-reads and re-parses the same input. Measured 220x slower for "
         f"json.load of one config file over 500 items and 51x for pd.read_csv of one file over 100 "
         f"items ({BENCH}); for a URL each iteration is a network round trip.",
@@ -113,8 +110,9 @@ REPEATED_IO = _rule(
     bad="for item in items:\n    rates = pd.read_csv('rates.csv')\n    item.price *= rates.rate[item.code]",
     good="rates = pd.read_csv('rates.csv')\nfor item in items:\n    item.price *= rates.rate[item.code]",
 )
-GROWING_FRAME = _rule(
+GROWING_FRAME = rule(
     "BMB308", "concat-in-loop", "DataFrame or array grown inside a loop", Severity.medium,
+    category=Category.performance, analyzer=GROUP,
     why="pd.concat / np.append copy the whole accumulated frame or array on every iteration: quadratic. "
         f"Measured 46x slower than one pd.concat for 1,000 chunks and 85x slower than np.array(list) for "
         f"20,000 np.append calls ({BENCH}). DataFrame.append was removed in pandas 2.0.",
@@ -123,8 +121,9 @@ GROWING_FRAME = _rule(
     bad="df = pd.DataFrame()\nfor chunk in chunks:\n    df = pd.concat([df, chunk])",
     good="df = pd.concat(list(chunks))",
 )
-FIRST_OF_SORTED = _rule(
+FIRST_OF_SORTED = rule(
     "BMB309", "first-of-sorted", "Whole sequence sorted or materialised to take one item", Severity.low,
+    category=Category.performance, analyzer=GROUP,
     why="sorted(x)[0] sorts everything to read one element (measured 12.7x slower than min on 100k floats); "
         f"list(gen)[0] consumes the whole iterator to read the first item (4,600x slower than next) ({BENCH}).",
     recommendation="Use min(x) / max(x) (with the same key=) or next(iter(x)).",
@@ -132,8 +131,9 @@ FIRST_OF_SORTED = _rule(
     good="cheapest = min(offers, key=price)",
     supersedes=("FURB192", "RUF015"),
 )
-SLEEP_IN_ASYNC = _rule(
+SLEEP_IN_ASYNC = rule(
     "BMB310", "blocking-sleep-in-async", "time.sleep() inside async def blocks the event loop", Severity.medium,
+    category=Category.performance, analyzer=GROUP,
     why="time.sleep stops the whole event loop, so every other task waits too. 20 concurrent tasks "
         f"sleeping 10 ms measured 18.6x slower than with asyncio.sleep ({BENCH}); the factor grows with "
         "the number of concurrent tasks.",
@@ -142,8 +142,9 @@ SLEEP_IN_ASYNC = _rule(
     good="async def poll():\n    await asyncio.sleep(1)",
     supersedes=("ASYNC251",),
 )
-BLOCKING_HTTP = _rule(
+BLOCKING_HTTP = rule(
     "BMB311", "blocking-http-in-async", "Blocking HTTP call inside async def", Severity.medium,
+    category=Category.performance, analyzer=GROUP,
     why="A synchronous HTTP call holds the event loop for the whole round trip, so concurrent tasks run "
         f"one after another: 10 tasks against a 20 ms server measured 4.4x slower than the same call in "
         f"asyncio.to_thread ({BENCH}), and an async client does better still.",

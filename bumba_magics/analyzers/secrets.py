@@ -45,8 +45,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..context.source import Cell, Context, Source
+from ..core.rules import RULES, Rule, rule
 from ..findings import Category, Finding, Fix, Location, Severity
-from .base import RULES, Analyzer, AnalyzerConfig, Rule, register_analyzer
+from .base import Analyzer, AnalyzerConfig, register_analyzer
 
 __all__ = [
     "SecretMatch",
@@ -72,181 +73,179 @@ _ROTATE = "Rotate it now: it is already in the file's history (git keeps it even
 _MOVE = "read it at run time from the environment or a secret manager"
 
 
-def _rule(
-    code: str, name: str, noun: str, severity: Severity, why: str, recommendation: str,
-    references: tuple[str, ...] = (CWE_HARDCODED,), supersedes: tuple[str, ...] = (),
-    bad: str = "", good: str = "",
-) -> Rule:
-    rule = Rule(
-        code=code, name=name, title=f"Hardcoded {noun}", severity=severity, category=Category.secrets,
-        why=why, recommendation=recommendation, analyzer=ANALYZER, references=references,
-        supersedes=supersedes, example_bad=bad, example_good=good,
-    )
+_NOUNS: dict[str, str] = {}  # rule code -> what was found, for the title of a finding on a variable name
+
+
+def _hardcoded(code: str, name: str, noun: str, severity: Severity, *, references: tuple[str, ...] = (CWE_HARDCODED,),
+               **fields) -> Rule:
+    """``rule(...)`` for a kind of secret: titled "Hardcoded <noun>", the noun kept for variable-name findings."""
     _NOUNS[code] = noun
-    return RULES.add(rule)
+    return rule(code, name, f"Hardcoded {noun}", severity, category=Category.secrets, analyzer=ANALYZER,
+                references=references, **fields)
 
-
-_NOUNS: dict[str, str] = {}
-
-AWS_ACCESS_KEY = _rule(
+AWS_ACCESS_KEY = _hardcoded(
     "BMB201", "aws-access-key-id", "AWS access key id", Severity.critical,
-    "An AWS access key id (AKIA… long-term, ASIA… temporary) next to its secret gives whoever reads the file "
+    why="An AWS access key id (AKIA… long-term, ASIA… temporary) next to its secret gives whoever reads the file "
     "the IAM user's permissions: bots scan public repositories for these within minutes.",
-    f"{_ROTATE}: deactivate the key in IAM and create a new one. Then {_MOVE} (AWS_ACCESS_KEY_ID, an AWS "
+    recommendation=f"{_ROTATE}: deactivate the key in IAM and create a new one. Then {_MOVE} (AWS_ACCESS_KEY_ID, an AWS "
     "profile, or an instance/role credential instead of a long-term key).",
-    (CWE_HARDCODED, "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"),
-    bad='boto3.client("s3", aws_access_key_id="AKIA…")', good='boto3.client("s3")  # credentials from the role',
+    references=(CWE_HARDCODED, "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"),
+    bad='boto3.client("s3", aws_access_key_id="AKIA…")',
+    good='boto3.client("s3")  # credentials from the role',
 )
-AWS_SECRET_KEY = _rule(
+AWS_SECRET_KEY = _hardcoded(
     "BMB202", "aws-secret-access-key", "AWS secret access key", Severity.critical,
-    "The secret half of an AWS access key signs requests as the IAM user: with the key id (often in the same "
+    why="The secret half of an AWS access key signs requests as the IAM user: with the key id (often in the same "
     "file) it is full account access within the user's permissions.",
-    f"{_ROTATE}: deactivate the key pair in IAM. Then {_MOVE} (AWS_SECRET_ACCESS_KEY or an AWS profile), or "
+    recommendation=f"{_ROTATE}: deactivate the key pair in IAM. Then {_MOVE} (AWS_SECRET_ACCESS_KEY or an AWS profile), or "
     "use a role.",
-    (CWE_HARDCODED, "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"),
-    bad='aws_secret_access_key = "wJalr…"', good='aws_secret_access_key = os.environ["AWS_SECRET_ACCESS_KEY"]',
+    references=(CWE_HARDCODED, "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"),
+    bad='aws_secret_access_key = "wJalr…"',
+    good='aws_secret_access_key = os.environ["AWS_SECRET_ACCESS_KEY"]',
 )
-GITHUB_TOKEN = _rule(
+GITHUB_TOKEN = _hardcoded(
     "BMB203", "github-token", "GitHub token", Severity.critical,
-    "A GitHub token (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_) acts as its owner on GitHub: read private "
+    why="A GitHub token (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_) acts as its owner on GitHub: read private "
     "repositories, push code, change settings — as far as its scopes reach.",
-    f"{_ROTATE}: revoke it under Settings → Developer settings → Personal access tokens. Then {_MOVE} "
+    recommendation=f"{_ROTATE}: revoke it under Settings → Developer settings → Personal access tokens. Then {_MOVE} "
     "(GITHUB_TOKEN), with the narrowest fine-grained scopes that work.",
-    (CWE_HARDCODED, "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure"),
+    references=(CWE_HARDCODED, "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure"),
 )
-SLACK_TOKEN = _rule(
+SLACK_TOKEN = _hardcoded(
     "BMB204", "slack-token", "Slack token", Severity.critical,
-    "A Slack bot/user token (xoxb-, xoxp-, xoxa-, xoxr-) reads and posts in the workspace as the app or user.",
-    f"{_ROTATE}: revoke it in the app's OAuth settings. Then {_MOVE} (SLACK_BOT_TOKEN).",
+    why="A Slack bot/user token (xoxb-, xoxp-, xoxa-, xoxr-) reads and posts in the workspace as the app or user.",
+    recommendation=f"{_ROTATE}: revoke it in the app's OAuth settings. Then {_MOVE} (SLACK_BOT_TOKEN).",
 )
-SLACK_WEBHOOK = _rule(
+SLACK_WEBHOOK = _hardcoded(
     "BMB205", "slack-webhook", "Slack webhook URL", Severity.high,
-    "Anyone with an incoming-webhook URL can post messages into the channel, e.g. convincing phishing.",
-    f"{_ROTATE}: regenerate the webhook in the Slack app settings. Then {_MOVE} (SLACK_WEBHOOK_URL).",
+    why="Anyone with an incoming-webhook URL can post messages into the channel, e.g. convincing phishing.",
+    recommendation=f"{_ROTATE}: regenerate the webhook in the Slack app settings. Then {_MOVE} (SLACK_WEBHOOK_URL).",
 )
-STRIPE_LIVE_KEY = _rule(
+STRIPE_LIVE_KEY = _hardcoded(
     "BMB206", "stripe-live-key", "Stripe live key", Severity.critical,
-    "A Stripe live secret or restricted key (sk_live_, rk_live_) moves real money: charges, refunds, payouts.",
-    f"{_ROTATE}: roll the key in the Stripe dashboard. Then {_MOVE} (STRIPE_SECRET_KEY).",
-    (CWE_HARDCODED, "https://docs.stripe.com/keys"),
+    why="A Stripe live secret or restricted key (sk_live_, rk_live_) moves real money: charges, refunds, payouts.",
+    recommendation=f"{_ROTATE}: roll the key in the Stripe dashboard. Then {_MOVE} (STRIPE_SECRET_KEY).",
+    references=(CWE_HARDCODED, "https://docs.stripe.com/keys"),
 )
-STRIPE_TEST_KEY = _rule(
+STRIPE_TEST_KEY = _hardcoded(
     "BMB207", "stripe-test-key", "Stripe test key", Severity.medium,
-    "A Stripe test key cannot move money, but it exposes the test account's data and shows where the live "
+    why="A Stripe test key cannot move money, but it exposes the test account's data and shows where the live "
     "key will be put next.",
-    f"Keep Stripe keys out of code: {_MOVE} (STRIPE_SECRET_KEY), so the live key never lands here either.",
-    (CWE_HARDCODED, "https://docs.stripe.com/keys"),
+    recommendation=f"Keep Stripe keys out of code: {_MOVE} (STRIPE_SECRET_KEY), so the live key never lands here either.",
+    references=(CWE_HARDCODED, "https://docs.stripe.com/keys"),
 )
-GOOGLE_API_KEY = _rule(
+GOOGLE_API_KEY = _hardcoded(
     "BMB208", "google-api-key", "Google API key", Severity.critical,
-    "A Google API key (AIza…) is billed to its project: an unrestricted key can run up Maps, Gemini or other "
+    why="A Google API key (AIza…) is billed to its project: an unrestricted key can run up Maps, Gemini or other "
     "API charges and read data the APIs expose.",
-    f"{_ROTATE}: regenerate it in the Cloud console and restrict it to the APIs and referrers that need it. "
+    recommendation=f"{_ROTATE}: regenerate it in the Cloud console and restrict it to the APIs and referrers that need it. "
     f"Then {_MOVE} (GOOGLE_API_KEY).",
 )
-GOOGLE_OAUTH_SECRET = _rule(
+GOOGLE_OAUTH_SECRET = _hardcoded(
     "BMB209", "google-oauth-client-secret", "Google OAuth client secret", Severity.critical,
-    "An OAuth client secret (GOCSPX-…) lets anyone impersonate the application in Google sign-in flows.",
-    f"{_ROTATE}: reset the client secret in the Cloud console. Then {_MOVE}.",
+    why="An OAuth client secret (GOCSPX-…) lets anyone impersonate the application in Google sign-in flows.",
+    recommendation=f"{_ROTATE}: reset the client secret in the Cloud console. Then {_MOVE}.",
 )
-ANTHROPIC_KEY = _rule(
+ANTHROPIC_KEY = _hardcoded(
     "BMB210", "anthropic-api-key", "Anthropic API key", Severity.critical,
-    "An Anthropic API key (sk-ant-…) runs requests billed to the organisation and reads its workspace data.",
-    f"{_ROTATE}: delete the key in the Anthropic console. Then {_MOVE} (ANTHROPIC_API_KEY, which the SDK "
+    why="An Anthropic API key (sk-ant-…) runs requests billed to the organisation and reads its workspace data.",
+    recommendation=f"{_ROTATE}: delete the key in the Anthropic console. Then {_MOVE} (ANTHROPIC_API_KEY, which the SDK "
     "reads by itself).",
 )
-OPENAI_KEY = _rule(
+OPENAI_KEY = _hardcoded(
     "BMB211", "openai-api-key", "OpenAI API key", Severity.critical,
-    "An OpenAI API key (sk-proj-, sk-svcacct-, legacy sk-…) runs requests billed to the organisation.",
-    f"{_ROTATE}: revoke the key in the OpenAI dashboard. Then {_MOVE} (OPENAI_API_KEY, which the SDK reads "
+    why="An OpenAI API key (sk-proj-, sk-svcacct-, legacy sk-…) runs requests billed to the organisation.",
+    recommendation=f"{_ROTATE}: revoke the key in the OpenAI dashboard. Then {_MOVE} (OPENAI_API_KEY, which the SDK reads "
     "by itself).",
 )
-PRIVATE_KEY = _rule(
+PRIVATE_KEY = _hardcoded(
     "BMB212", "private-key", "private key", Severity.critical,
-    "A private key (RSA, EC, DSA, OpenSSH, PGP) is an identity: it signs as the server or user, decrypts its "
+    why="A private key (RSA, EC, DSA, OpenSSH, PGP) is an identity: it signs as the server or user, decrypts its "
     "traffic or logs into every host that trusts it.",
-    "Treat the key pair as compromised: generate a new one, replace the public key wherever it is trusted, "
+    recommendation="Treat the key pair as compromised: generate a new one, replace the public key wherever it is trusted, "
     "revoke certificates issued for it. Keep private keys in files outside the repository (mode 600) or in a "
     "secret manager / KMS.",
-    (CWE_HARDCODED, CWE_HARDCODED_KEY),
+    references=(CWE_HARDCODED, CWE_HARDCODED_KEY),
 )
-JWT = _rule(
+JWT = _hardcoded(
     "BMB213", "jwt", "JSON Web Token", Severity.medium,
-    "A JWT is a bearer credential until it expires, and its payload (user ids, e-mails, roles) is only "
+    why="A JWT is a bearer credential until it expires, and its payload (user ids, e-mails, roles) is only "
     "base64, not encrypted. Long-lived or never-expiring tokens are common.",
-    "Do not paste real tokens into code, notebooks or fixtures; obtain them at run time. If this one is real "
+    recommendation="Do not paste real tokens into code, notebooks or fixtures; obtain them at run time. If this one is real "
     "and not yet expired, revoke the session or rotate the signing key.",
 )
-URL_CREDENTIALS = _rule(
+URL_CREDENTIALS = _hardcoded(
     "BMB214", "credentials-in-url", "password in a connection URL", Severity.high,
-    "A database, broker or HTTP URL of the form scheme://user:password@host carries the password wherever the "
+    why="A database, broker or HTTP URL of the form scheme://user:password@host carries the password wherever the "
     "URL goes: logs, error pages, tracebacks, notebook outputs.",
-    f"Build the URL from the environment (DATABASE_URL, or user/password variables) or a secret manager; "
+    recommendation=f"Build the URL from the environment (DATABASE_URL, or user/password variables) or a secret manager; "
     f"{_ROTATE.lower()}.",
     bad='engine = create_engine("postgresql://app:S3cr3t…@db.internal/app")',
     good='engine = create_engine(os.environ["DATABASE_URL"])',
 )
-TWILIO_TOKEN = _rule(
+TWILIO_TOKEN = _hardcoded(
     "BMB215", "twilio-auth-token", "Twilio auth token", Severity.critical,
-    "A Twilio auth token or API secret sends SMS and places calls billed to the account, and reads its "
+    why="A Twilio auth token or API secret sends SMS and places calls billed to the account, and reads its "
     "message logs.",
-    f"{_ROTATE}: rotate the auth token (or delete the API key) in the Twilio console. Then {_MOVE} "
+    recommendation=f"{_ROTATE}: rotate the auth token (or delete the API key) in the Twilio console. Then {_MOVE} "
     "(TWILIO_AUTH_TOKEN).",
 )
-SENDGRID_KEY = _rule(
+SENDGRID_KEY = _hardcoded(
     "BMB216", "sendgrid-api-key", "SendGrid API key", Severity.critical,
-    "A SendGrid key (SG.…) sends mail from the account's verified domains: phishing that passes SPF and DKIM.",
-    f"{_ROTATE}: delete the key in SendGrid. Then {_MOVE} (SENDGRID_API_KEY).",
+    why="A SendGrid key (SG.…) sends mail from the account's verified domains: phishing that passes SPF and DKIM.",
+    recommendation=f"{_ROTATE}: delete the key in SendGrid. Then {_MOVE} (SENDGRID_API_KEY).",
 )
-NPM_TOKEN = _rule(
+NPM_TOKEN = _hardcoded(
     "BMB217", "npm-token", "npm token", Severity.critical,
-    "An npm access token (npm_…) can publish new versions of the owner's packages: a supply-chain attack.",
-    f"{_ROTATE}: revoke it with `npm token revoke` or on npmjs.com. Then {_MOVE} (NPM_TOKEN in CI secrets).",
+    why="An npm access token (npm_…) can publish new versions of the owner's packages: a supply-chain attack.",
+    recommendation=f"{_ROTATE}: revoke it with `npm token revoke` or on npmjs.com. Then {_MOVE} (NPM_TOKEN in CI secrets).",
 )
-PYPI_TOKEN = _rule(
+PYPI_TOKEN = _hardcoded(
     "BMB218", "pypi-token", "PyPI API token", Severity.critical,
-    "A PyPI token (pypi-AgEI…) can upload releases of the owner's projects: a supply-chain attack.",
-    f"{_ROTATE}: delete it in the PyPI account settings. Then use trusted publishing from CI, or {_MOVE}.",
+    why="A PyPI token (pypi-AgEI…) can upload releases of the owner's projects: a supply-chain attack.",
+    recommendation=f"{_ROTATE}: delete it in the PyPI account settings. Then use trusted publishing from CI, or {_MOVE}.",
 )
-AZURE_STORAGE_KEY = _rule(
+AZURE_STORAGE_KEY = _hardcoded(
     "BMB219", "azure-storage-key", "Azure storage account key", Severity.critical,
-    "An Azure storage connection string's AccountKey gives full read/write access to every blob, queue and "
+    why="An Azure storage connection string's AccountKey gives full read/write access to every blob, queue and "
     "table in the account.",
-    f"{_ROTATE}: rotate the account key in the portal. Then {_MOVE}, or use managed identity / SAS tokens with "
+    recommendation=f"{_ROTATE}: rotate the account key in the portal. Then {_MOVE}, or use managed identity / SAS tokens with "
     "an expiry.",
 )
-HUGGINGFACE_TOKEN = _rule(
+HUGGINGFACE_TOKEN = _hardcoded(
     "BMB220", "huggingface-token", "Hugging Face token", Severity.critical,
-    "A Hugging Face token (hf_…) reads the owner's private models and datasets and, with write scope, "
+    why="A Hugging Face token (hf_…) reads the owner's private models and datasets and, with write scope, "
     "replaces them.",
-    f"{_ROTATE}: invalidate it in the Hugging Face settings. Then {_MOVE} (HF_TOKEN, which the libraries read "
+    recommendation=f"{_ROTATE}: invalidate it in the Hugging Face settings. Then {_MOVE} (HF_TOKEN, which the libraries read "
     "by themselves).",
 )
-BEARER_TOKEN = _rule(
+BEARER_TOKEN = _hardcoded(
     "BMB221", "bearer-token", "bearer token", Severity.high,
-    "An Authorization: Bearer header value is the credential itself: whoever has it is the caller.",
-    f"Build the header from a token read at run time ({_MOVE}); revoke this token if it is still valid.",
+    why="An Authorization: Bearer header value is the credential itself: whoever has it is the caller.",
+    recommendation=f"Build the header from a token read at run time ({_MOVE}); revoke this token if it is still valid.",
 )
-GENERIC_SECRET = _rule(
+GENERIC_SECRET = _hardcoded(
     "BMB230", "hardcoded-secret", "secret", Severity.high,
-    "A password, token or key written into code or config is readable by everyone with the repository, its "
+    why="A password, token or key written into code or config is readable by everyone with the repository, its "
     "history, its forks and its backups, and it cannot be changed without a code change.",
-    f"{_MOVE[0].upper()}{_MOVE[1:]} (os.environ[\"NAME\"], a .env file that git ignores, Vault, AWS Secrets "
+    recommendation=f"{_MOVE[0].upper()}{_MOVE[1:]} (os.environ[\"NAME\"], a .env file that git ignores, Vault, AWS Secrets "
     f"Manager …). {_ROTATE}.",
     supersedes=("S105", "S106", "S107"),
-    bad='API_KEY = "9f8a7c…"', good='API_KEY = os.environ["API_KEY"]',
+    bad='API_KEY = "9f8a7c…"',
+    good='API_KEY = os.environ["API_KEY"]',
 )
-FRAMEWORK_KEY = _rule(
+FRAMEWORK_KEY = _hardcoded(
     "BMB231", "hardcoded-framework-secret-key", "framework secret key", Severity.high,
-    "Django's SECRET_KEY and Flask's secret_key sign sessions, password-reset links and CSRF tokens: whoever "
+    why="Django's SECRET_KEY and Flask's secret_key sign sessions, password-reset links and CSRF tokens: whoever "
     "knows the key can forge a logged-in session cookie for any user.",
-    f"Load it from the environment (SECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]) and fail at start-up when "
+    recommendation=f"Load it from the environment (SECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]) and fail at start-up when "
     f"it is missing; generate a new random one (secrets.token_urlsafe(50)), which logs every user out. "
     f"{_ROTATE}.",
-    (CWE_HARDCODED, CWE_HARDCODED_KEY,
+    references=(CWE_HARDCODED, CWE_HARDCODED_KEY,
      "https://docs.djangoproject.com/en/stable/ref/settings/#std-setting-SECRET_KEY"),
     supersedes=("S105",),
-    bad='SECRET_KEY = "django-insecure-…"', good='SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]',
+    bad='SECRET_KEY = "django-insecure-…"',
+    good='SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]',
 )
 
 OUTPUT_RECOMMENDATION = (

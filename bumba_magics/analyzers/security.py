@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..context.source import Source
+from ..core.rules import rule
 from ..findings import Category, Finding, Fix, Severity
 from .base import (
     CHECKS,
-    RULES,
     AstGroupAnalyzer,
     NodeContext,
-    Rule,
     register_analyzer,
 )
 
@@ -507,31 +506,21 @@ class CallChecks:
 calls = CallChecks("security")
 
 
-def _rule(code: str, name: str, title: str, severity: Severity, why: str, recommendation: str,
-          references: tuple[str, ...], supersedes: tuple[str, ...] = (), bad: str = "", good: str = "",
-          analyzer: str = "security") -> Rule:
-    return RULES.add(Rule(
-        code=code, name=name, title=title, severity=severity, category=Category.security, why=why,
-        recommendation=recommendation, analyzer=analyzer, references=references, supersedes=supersedes,
-        example_bad=bad, example_good=good,
-    ))
-
-
-make_rule = _rule  # hardening.py registers its rules the same way
-
 # ---------------------------------------------------------------------------------------------------------
 # BMB101 SQL built by string formatting reaches a query call
 # ---------------------------------------------------------------------------------------------------------
 
-SQL_INJECTION = _rule(
+SQL_INJECTION = rule(
     "BMB101", "sql-built-by-formatting", "SQL built by string formatting reaches a query call", Severity.high,
-    "Values spliced into SQL text are parsed as SQL: a quote in the input ends the literal and the rest "
+    category=Category.security, analyzer="security",
+    why="Values spliced into SQL text are parsed as SQL: a quote in the input ends the literal and the rest "
     "runs as the attacker's query (read any table, bypass a login, drop data).",
-    "Keep the SQL text constant and pass values as parameters (`execute(sql, params)`); identifiers such "
+    recommendation="Keep the SQL text constant and pass values as parameters (`execute(sql, params)`); identifiers such "
     "as table names cannot be bound, so check them against an allow-list or quote them with the driver.",
-    ("CWE-89", "A03:2021-Injection"), ("S608",),
-    'cur.execute(f"SELECT * FROM users WHERE name = \'{name}\'")',
-    'cur.execute("SELECT * FROM users WHERE name = ?", (name,))',
+    references=("CWE-89", "A03:2021-Injection"),
+    supersedes=("S608",),
+    bad='cur.execute(f"SELECT * FROM users WHERE name = \'{name}\'")',
+    good='cur.execute("SELECT * FROM users WHERE name = ?", (name,))',
 )
 
 _SQL_WORDS = re.compile(
@@ -698,25 +687,29 @@ def _in_identifier_position(text: str) -> bool:
 # BMB102 HTML autoescaping off · BMB111 template source built from input
 # ---------------------------------------------------------------------------------------------------------
 
-AUTOESCAPE_OFF = _rule(
+AUTOESCAPE_OFF = rule(
     "BMB102", "html-autoescape-off", "HTML autoescaping is off", Severity.high,
-    "Without autoescaping every value rendered into HTML is markup: a user name like "
+    category=Category.security, analyzer="security",
+    why="Without autoescaping every value rendered into HTML is markup: a user name like "
     "`<script>…</script>` runs in other users' browsers (stored or reflected XSS).",
-    "Create the environment with `autoescape=select_autoescape()` (or `True`); mark only trusted, "
+    recommendation="Create the environment with `autoescape=select_autoescape()` (or `True`); mark only trusted, "
     "already-escaped strings safe.",
-    ("CWE-79", "A03:2021-Injection"), ("S701", "S704", "S308"),
-    'env = jinja2.Environment(loader=FileSystemLoader("templates"))',
-    'env = jinja2.Environment(loader=FileSystemLoader("templates"), autoescape=select_autoescape())',
+    references=("CWE-79", "A03:2021-Injection"),
+    supersedes=("S701", "S704", "S308"),
+    bad='env = jinja2.Environment(loader=FileSystemLoader("templates"))',
+    good='env = jinja2.Environment(loader=FileSystemLoader("templates"), autoescape=select_autoescape())',
 )
-TEMPLATE_INJECTION = _rule(
+TEMPLATE_INJECTION = rule(
     "BMB111", "template-built-from-input", "Template source is built from a variable value", Severity.high,
-    "Jinja2 template text is code: input spliced into the template source (not passed as a variable) "
+    category=Category.security, analyzer="security",
+    why="Jinja2 template text is code: input spliced into the template source (not passed as a variable) "
     "lets an attacker run `{{ ''.__class__.__mro__ … }}` payloads on the server (SSTI).",
-    "Keep the template text constant and pass values as render variables: "
+    recommendation="Keep the template text constant and pass values as render variables: "
     "`render_template_string(TEMPLATE, name=name)`.",
-    ("CWE-1336", "CWE-94", "A03:2021-Injection"), (),
-    'render_template_string(f"<h1>Hello {name}</h1>")',
-    'render_template_string("<h1>Hello {{ name }}</h1>", name=name)',
+    references=("CWE-1336", "CWE-94", "A03:2021-Injection"),
+    supersedes=(),
+    bad='render_template_string(f"<h1>Hello {name}</h1>")',
+    good='render_template_string("<h1>Hello {{ name }}</h1>", name=name)',
 )
 
 _MARKUP = {"markupsafe.Markup", "jinja2.Markup", "flask.Markup", "jinja2.utils.Markup",
@@ -802,15 +795,17 @@ def check_markup(node: ast.Call, ctx: NodeContext) -> Findings:
 # BMB103 debug mode on
 # ---------------------------------------------------------------------------------------------------------
 
-DEBUG_MODE = _rule(
+DEBUG_MODE = rule(
     "BMB103", "debug-mode-on", "Debug mode is switched on in code", Severity.high,
-    "Flask/Werkzeug's debugger runs any Python typed into the error page, so a reachable debug server is "
+    category=Category.security, analyzer="security",
+    why="Flask/Werkzeug's debugger runs any Python typed into the error page, so a reachable debug server is "
     "remote code execution; Django and Starlette debug pages leak settings, SQL and source code.",
-    "Read the flag from the environment, default off: `debug=os.environ.get(\"FLASK_DEBUG\") == \"1\"`, "
+    recommendation="Read the flag from the environment, default off: `debug=os.environ.get(\"FLASK_DEBUG\") == \"1\"`, "
     "`DEBUG = os.environ.get(\"DJANGO_DEBUG\", \"\") == \"1\"`.",
-    ("CWE-489", "CWE-215", "A05:2021-Security Misconfiguration"), ("S201",),
-    "app.run(debug=True)",
-    'app.run(debug=os.environ.get("FLASK_DEBUG") == "1")',
+    references=("CWE-489", "CWE-215", "A05:2021-Security Misconfiguration"),
+    supersedes=("S201",),
+    bad="app.run(debug=True)",
+    good='app.run(debug=os.environ.get("FLASK_DEBUG") == "1")',
 )
 
 _RUNNERS = {"run", "run_server", "run_simple"}
@@ -884,15 +879,17 @@ def _check_debug_assignment(node: ast.Assign, target: ast.expr, ctx: NodeContext
 # BMB104 weak password hashing
 # ---------------------------------------------------------------------------------------------------------
 
-WEAK_PASSWORD_HASH = _rule(
+WEAK_PASSWORD_HASH = rule(
     "BMB104", "password-fast-hash", "Password hashed with a fast hash", Severity.high,
-    "MD5/SHA-1/SHA-2 are built to be fast: a leaked table of such hashes is cracked at billions of "
+    category=Category.security, analyzer="security",
+    why="MD5/SHA-1/SHA-2 are built to be fast: a leaked table of such hashes is cracked at billions of "
     "guesses per second on one GPU, and without a salt identical passwords share a hash.",
-    "Use a password KDF with a per-user salt: argon2-cffi (`PasswordHasher().hash(pw)`), bcrypt, or "
+    recommendation="Use a password KDF with a per-user salt: argon2-cffi (`PasswordHasher().hash(pw)`), bcrypt, or "
     "`hashlib.scrypt` / `hashlib.pbkdf2_hmac('sha256', pw, salt, 600_000)`.",
-    ("CWE-916", "CWE-759", "A02:2021-Cryptographic Failures"), ("S324", "S303"),
-    "digest = hashlib.md5(password.encode()).hexdigest()",
-    'digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 600_000)',
+    references=("CWE-916", "CWE-759", "A02:2021-Cryptographic Failures"),
+    supersedes=("S324", "S303"),
+    bad="digest = hashlib.md5(password.encode()).hexdigest()",
+    good='digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 600_000)',
 )
 
 _FAST_HASHES = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384",
@@ -964,15 +961,17 @@ def check_password_hash_update(node: ast.Call, ctx: NodeContext) -> Findings:
 # BMB105 TLS certificate verification off
 # ---------------------------------------------------------------------------------------------------------
 
-TLS_UNVERIFIED = _rule(
+TLS_UNVERIFIED = rule(
     "BMB105", "tls-verification-off", "TLS certificate verification is off", Severity.high,
-    "Without certificate checks anyone on the network path (public Wi-Fi, a compromised proxy) can "
+    category=Category.security, analyzer="security",
+    why="Without certificate checks anyone on the network path (public Wi-Fi, a compromised proxy) can "
     "impersonate the server and read or change the traffic, including credentials and tokens.",
-    "Leave verification on (`verify=True`, the default); for a private CA pass its bundle: "
+    recommendation="Leave verification on (`verify=True`, the default); for a private CA pass its bundle: "
     "`verify=\"/etc/ssl/private-ca.pem\"` or `ssl.create_default_context(cafile=...)`.",
-    ("CWE-295", "A07:2021-Identification and Authentication Failures"), ("S501", "S323"),
-    'requests.get(url, verify=False)',
-    'requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")',
+    references=("CWE-295", "A07:2021-Identification and Authentication Failures"),
+    supersedes=("S501", "S323"),
+    bad='requests.get(url, verify=False)',
+    good='requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")',
 )
 
 _HTTP_CALLS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send",
@@ -1060,17 +1059,19 @@ def _check_tls_assignment(node: ast.Assign, target: ast.expr, ctx: NodeContext) 
 # BMB106 unsafe deserialisation
 # ---------------------------------------------------------------------------------------------------------
 
-UNSAFE_DESERIALISATION = _rule(
+UNSAFE_DESERIALISATION = rule(
     "BMB106", "unsafe-deserialisation", "Deserialising data can run arbitrary code", Severity.high,
-    "pickle-based formats (pickle, dill, joblib, shelve, torch checkpoints, pandas pickles) and yaml's "
+    category=Category.security, analyzer="security",
+    why="pickle-based formats (pickle, dill, joblib, shelve, torch checkpoints, pandas pickles) and yaml's "
     "full/unsafe loaders build arbitrary objects, so loading a crafted file or message runs the "
     "attacker's code in this process.",
-    "Load only data you produced and protect it with an HMAC; for exchanged data use JSON, "
+    recommendation="Load only data you produced and protect it with an HMAC; for exchanged data use JSON, "
     "`yaml.safe_load`, `torch.load(..., weights_only=True)`, `np.load(..., allow_pickle=False)` or "
     "safetensors.",
-    ("CWE-502", "A08:2021-Software and Data Integrity Failures"), ("S301", "S302", "S506"),
-    "config = yaml.load(request.data, Loader=yaml.Loader)",
-    "config = yaml.safe_load(request.data)",
+    references=("CWE-502", "A08:2021-Software and Data Integrity Failures"),
+    supersedes=("S301", "S302", "S506"),
+    bad="config = yaml.load(request.data, Loader=yaml.Loader)",
+    good="config = yaml.safe_load(request.data)",
 )
 
 _PICKLE_MODULES = ("pickle", "cPickle", "_pickle", "dill", "cloudpickle", "marshal", "jsonpickle")
@@ -1173,15 +1174,17 @@ def _check_torch_load(node: ast.Call, ctx: NodeContext) -> Findings:
 # BMB107 shell command built from input
 # ---------------------------------------------------------------------------------------------------------
 
-SHELL_INJECTION = _rule(
+SHELL_INJECTION = rule(
     "BMB107", "shell-command-built-from-input", "Shell command built from a variable value", Severity.high,
-    "The shell parses the whole string: a value containing `;`, `|`, `$(…)` or a backtick runs extra "
+    category=Category.security, analyzer="security",
+    why="The shell parses the whole string: a value containing `;`, `|`, `$(…)` or a backtick runs extra "
     "commands with this process's rights.",
-    "Pass an argument list without a shell: `subprocess.run([\"tar\", \"-xf\", path], check=True)`; if a "
+    recommendation="Pass an argument list without a shell: `subprocess.run([\"tar\", \"-xf\", path], check=True)`; if a "
     "shell is unavoidable, quote every value with `shlex.quote`.",
-    ("CWE-78", "A03:2021-Injection"), ("S602", "S604", "S605"),
-    'subprocess.run(f"tar -xf {path}", shell=True)',
-    'subprocess.run(["tar", "-xf", path], check=True)',
+    references=("CWE-78", "A03:2021-Injection"),
+    supersedes=("S602", "S604", "S605"),
+    bad='subprocess.run(f"tar -xf {path}", shell=True)',
+    good='subprocess.run(["tar", "-xf", path], check=True)',
 )
 
 _SUBPROCESS_SHELL_OPTIONAL = {"run", "call", "check_call", "check_output", "Popen"}
@@ -1257,15 +1260,17 @@ def _argv_fix(ctx: NodeContext, node: ast.Call, built: Built, qualname: str) -> 
 # BMB109 eval/exec of a variable value
 # ---------------------------------------------------------------------------------------------------------
 
-EVAL_INPUT = _rule(
+EVAL_INPUT = rule(
     "BMB109", "eval-of-variable", "eval()/exec() runs a variable value as code", Severity.high,
-    "Whatever reaches eval/exec runs with this process's rights; if any part of it comes from a request, "
+    category=Category.security, analyzer="security",
+    why="Whatever reaches eval/exec runs with this process's rights; if any part of it comes from a request, "
     "a file or a message, that is remote code execution.",
-    "Parse data instead of running it: `ast.literal_eval` for Python literals, `json.loads` for JSON, "
+    recommendation="Parse data instead of running it: `ast.literal_eval` for Python literals, `json.loads` for JSON, "
     "a dict of allowed functions for dispatch.",
-    ("CWE-95", "A03:2021-Injection"), ("S307", "S102"),
-    "value = eval(request.args['expr'])",
-    "value = ast.literal_eval(request.args['expr'])",
+    references=("CWE-95", "A03:2021-Injection"),
+    supersedes=("S307", "S102"),
+    bad="value = eval(request.args['expr'])",
+    good="value = ast.literal_eval(request.args['expr'])",
 )
 
 _INPUT_MARKERS = {"input", "request", "argv", "environ", "args", "form", "stdin", "params", "body", "data"}
@@ -1296,15 +1301,17 @@ def check_eval(node: ast.Call, ctx: NodeContext) -> Findings:
 # BMB110 random module used for secrets
 # ---------------------------------------------------------------------------------------------------------
 
-PREDICTABLE_SECRET = _rule(
+PREDICTABLE_SECRET = rule(
     "BMB110", "random-for-secrets", "`random` generates a value that must be unpredictable", Severity.medium,
-    "`random` is a Mersenne Twister: after observing about 624 outputs an attacker can predict every "
+    category=Category.security, analyzer="security",
+    why="`random` is a Mersenne Twister: after observing about 624 outputs an attacker can predict every "
     "following token, password or reset code.",
-    "Use the `secrets` module: `secrets.token_urlsafe(32)`, `secrets.choice(alphabet)`, "
+    recommendation="Use the `secrets` module: `secrets.token_urlsafe(32)`, `secrets.choice(alphabet)`, "
     "`secrets.randbelow(n)`.",
-    ("CWE-338", "A02:2021-Cryptographic Failures"), ("S311",),
-    'token = "".join(random.choice(ALPHABET) for _ in range(32))',
-    'token = "".join(secrets.choice(ALPHABET) for _ in range(32))',
+    references=("CWE-338", "A02:2021-Cryptographic Failures"),
+    supersedes=("S311",),
+    bad='token = "".join(random.choice(ALPHABET) for _ in range(32))',
+    good='token = "".join(secrets.choice(ALPHABET) for _ in range(32))',
 )
 
 _RANDOM_FUNCTIONS = {"choice", "choices", "randint", "randrange", "random", "getrandbits", "sample",
@@ -1388,16 +1395,17 @@ def check_random_secret(node: ast.Call, ctx: NodeContext) -> Findings:
 # BMB108 CORS: any origin with credentials
 # ---------------------------------------------------------------------------------------------------------
 
-CORS_WILDCARD_CREDENTIALS = _rule(
-    "BMB108", "cors-any-origin-with-credentials", "CORS allows any origin together with credentials",
-    Severity.high,
-    "With credentials allowed the CORS layer reflects the caller's origin, so any web page a logged-in "
+CORS_WILDCARD_CREDENTIALS = rule(
+    "BMB108", "cors-any-origin-with-credentials", "CORS allows any origin together with credentials", Severity.high,
+    category=Category.security, analyzer="security",
+    why="With credentials allowed the CORS layer reflects the caller's origin, so any web page a logged-in "
     "user visits can call this API with their cookies and read the responses.",
-    "List the origins that may call the API (`origins=[\"https://app.example.com\"]`) or drop credentials "
+    recommendation="List the origins that may call the API (`origins=[\"https://app.example.com\"]`) or drop credentials "
     "for public endpoints.",
-    ("CWE-942", "CWE-346", "A05:2021-Security Misconfiguration"), (),
-    'from flask_cors import CORS\nCORS(app, supports_credentials=True)',
-    'from flask_cors import CORS\nCORS(app, origins=["https://app.example.com"], supports_credentials=True)',
+    references=("CWE-942", "CWE-346", "A05:2021-Security Misconfiguration"),
+    supersedes=(),
+    bad='from flask_cors import CORS\nCORS(app, supports_credentials=True)',
+    good='from flask_cors import CORS\nCORS(app, origins=["https://app.example.com"], supports_credentials=True)',
 )
 
 _WILDCARD_REGEXES = {".*", ".+", "^.*$", "^.+$", "*", "https?://.*", "^https?://.*$"}
