@@ -1,6 +1,6 @@
 import pytest
 
-from bumba_magics.arguments import HelpShown, UsageError, format_for, parse, review_overrides
+from bumba_magics.commands.parser import HelpShown, UsageError, format_for, parse, review_overrides
 from bumba_magics.commands import (
     COMMANDS,
     Command,

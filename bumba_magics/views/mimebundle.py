@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..core.findings import Finding, Severity
+from .markdown import md_cell, md_code_span, md_escape, md_fence
 
 if TYPE_CHECKING:
     from ..core.report import Report
@@ -363,38 +364,6 @@ def report_to_html_page(report: Report) -> str:
 # ---------------------------------------------------------------------------------------------------------
 # Markdown
 # ---------------------------------------------------------------------------------------------------------
-
-# Backslash-escaping every character that can start markup (CommonMark allows escaping any ASCII
-# punctuation) keeps hostile text from turning into links, images or raw HTML when rendered.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~&])")
-_BACKTICKS = re.compile(r"`+")
-
-
-def md_escape(text: str) -> str:
-    """Text that renders literally in Markdown, line breaks kept."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def md_cell(text: str) -> str:
-    """Text for a table cell: escaped, on one line."""
-    return md_escape(" ".join(text.split()))
-
-
-def md_fence(code: str, language: str = "") -> str:
-    """A fenced block that ``code`` cannot close: the fence is longer than any backtick run inside."""
-    longest = max((len(run) for run in _BACKTICKS.findall(code)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{language}\n{code.rstrip(chr(10))}\n{fence}"
-
-
-def md_code_span(text: str) -> str:
-    """Inline code that survives backticks in ``text``."""
-    text = " ".join(text.split())
-    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
-    ticks = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
-
 
 def md_reference(reference: str) -> str:
     url = reference_url(reference)
