@@ -105,7 +105,8 @@ def register_analyzer(cls: type[Analyzer]) -> type[Analyzer]:
 # The shared AST walk
 # ---------------------------------------------------------------------------------------------------------
 
-Check = Callable[[ast.AST, "NodeContext"], Iterable["Finding | None"]]
+Findings = Iterable["Finding | None"]  # what a check returns: None where a finding was masked
+Check = Callable[[ast.AST, "NodeContext"], Findings]
 
 
 @dataclass
@@ -165,6 +166,65 @@ class CheckRegistry:
 
 
 CHECKS = CheckRegistry()
+
+
+def call_name(node: ast.Call, ctx: NodeContext) -> str | None:
+    """The callee's last name, with ``from x import y as z`` undone: ``loads`` for ``pl(...)``."""
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return ctx.aliases.get(func.id, func.id).rsplit(".", 1)[-1]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Call checks: one check per node type, handlers looked up by callee name or keyword name
+# ---------------------------------------------------------------------------------------------------------
+
+CallHandler = Callable[[ast.Call, NodeContext], Findings]
+KeywordHandler = Callable[[ast.Call, ast.keyword, NodeContext], Findings]
+
+
+class CallChecks:
+    """Routes each ``ast.Call`` to the handlers for its callee's last name and for its keyword names.
+
+    A single registered check with dictionary lookups keeps the cost per call node flat however many
+    rules there are.
+    """
+
+    def __init__(self, group: str) -> None:
+        self.by_name: dict[str, list[CallHandler]] = defaultdict(list)
+        self.by_keyword: dict[str, list[KeywordHandler]] = defaultdict(list)
+        CHECKS.register(group, ast.Call)(self.check)
+
+    def on(self, *names: str) -> Callable[[CallHandler], CallHandler]:
+        def decorator(handler: CallHandler) -> CallHandler:
+            for name in names:
+                self.by_name[name].append(handler)
+            return handler
+
+        return decorator
+
+    def on_keyword(self, *names: str) -> Callable[[KeywordHandler], KeywordHandler]:
+        def decorator(handler: KeywordHandler) -> KeywordHandler:
+            for name in names:
+                self.by_keyword[name].append(handler)
+            return handler
+
+        return decorator
+
+    def check(self, node: ast.AST, ctx: NodeContext) -> Findings:
+        assert isinstance(node, ast.Call)
+        findings: list[Finding | None] = []
+        for handler in self.by_name.get(call_name(node, ctx) or "", ()):
+            findings.extend(handler(node, ctx))
+        if self.by_keyword:
+            for kw in node.keywords:
+                for keyword_handler in self.by_keyword.get(kw.arg or "", ()):
+                    findings.extend(keyword_handler(node, kw, ctx))
+        return findings
+
 
 _LOOP_TYPES = frozenset({ast.For, ast.AsyncFor, ast.While})
 _COMPREHENSION_TYPES = frozenset({ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})

@@ -1,8 +1,8 @@
 """Hardening checks for the ``secure`` command: framework settings, auth, crypto and transport.
 
 These are configuration weaknesses rather than injection bugs: each one is a setting or an algorithm choice
-with a known safer value, so every finding carries that value as its fix. They share the dispatcher and the
-per-module facts of :mod:`.security` and run in the same single walk.
+with a known safer value, so every finding carries that value as its fix. They share the call dispatcher of
+:mod:`.base`, the per-module facts of :mod:`.security.facts` and run in the same single walk.
 """
 
 from __future__ import annotations
@@ -13,25 +13,21 @@ from urllib.parse import urlsplit
 
 from ..core.rules import rule
 from ..findings import Category, Finding, Fix, Severity
-from .base import CHECKS, AstGroupAnalyzer, NodeContext, register_analyzer
-from .security import (
-    CallChecks,
-    Findings,
+from .ast_helpers import (
     argument,
     assignment_targets,
-    at_module_level,
-    call_name,
     call_with,
     const_str,
     is_const,
     keyword,
     keyword_value,
-    module_facts,
     py_str,
     rewrite,
     segment,
     strings_in,
 )
+from .base import CHECKS, AstGroupAnalyzer, CallChecks, Findings, NodeContext, call_name, register_analyzer
+from .security.facts import at_module_level, module_facts
 
 GROUP = "hardening"
 calls = CallChecks(GROUP)

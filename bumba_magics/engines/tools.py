@@ -110,7 +110,7 @@ def report_finding_schema() -> dict:
         return node
 
     schema = inline(schema)
-    for name in ("engine", "analyzer", "fingerprint"):
+    for name in ("engine", "analyzer", "fingerprint", "also_reported"):  # ours to set, not the model's
         schema["properties"].pop(name, None)
     schema.pop("title", None)
     return schema
