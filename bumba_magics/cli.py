@@ -16,7 +16,8 @@ import sys
 import traceback
 import warnings
 
-from .arguments import (
+from .commands import CommandUnavailable, UnknownCommand
+from .commands.parser import (
     HelpShown,
     UsageError,
     format_for,
@@ -25,9 +26,9 @@ from .arguments import (
     review_overrides,
     usage_message,
 )
-from .commands import CommandUnavailable, UnknownCommand
-from .meta import agents_view, explain_view, help_view, history_view
-from .review import ReviewError, review
+from .core.report import Report
+from .core.request import RunRequest
+from .review import CommandFailed, ReviewError, execute
 from .settings import SettingsError
 from .store import StoreError, StoreWarning
 from .views.export import OutputError, check_output, render, write_report
@@ -94,44 +95,32 @@ def _main(argv: list[str]) -> int:
     command, args = invocation.command, invocation.args
     output = getattr(args, "output", None)
     try:
-        if output is not None and command.name != "report":  # before the review: fail fast, lose no work
+        if output is not None:  # before the review: fail fast, lose no work
             check_output(output)
-        if command.name == "help":
-            print(help_view(args.topic))
-            return EXIT_OK
-        if command.name == "agents":
-            print(agents_view(args.project))
-            return EXIT_OK
-        if command.name == "explain":
-            print(explain_view(args.rule))
-            return EXIT_OK
-        if command.name == "history":
-            print(history_view(args.target, args.limit))
-            return EXIT_OK
-        if command.name == "report":
-            from .reports import main as report_main
-
-            return report_main(args)  # its own 0 / 1 / 2, same meanings
-        if command.name == "context":
-            from .engines.claude import context_view
-
-            print(context_view(args, overrides=review_overrides(args)))
-            return EXIT_OK
-        progress = None if getattr(args, "quiet", False) else _StderrProgress()
+        progress = None if getattr(args, "quiet", False) or command.describes else _StderrProgress()
         target = getattr(args, "target", None)
         try:
-            report = review(command, target or (None if command.runner else "."),
-                            overrides=review_overrides(args), progress=progress,
-                            update_baseline=getattr(args, "update_baseline", False), args=args)
+            result = execute(RunRequest(
+                command=command, target=target or ("." if command.reviews else None), args=args,
+                overrides=review_overrides(args), progress=progress,
+                update_baseline=getattr(args, "update_baseline", False),
+            ))
         finally:
             if progress is not None:
                 progress.close()
     except BrokenPipeError:
         raise  # an OSError, but the reader leaving: main() handles it
+    except CommandFailed as error:  # the command has said why on stderr
+        return error.exit_status
     except USER_ERRORS as error:
         if not is_deliberate(error):
             raise
         return _usage(error)
+    if not isinstance(result, Report):  # a meta command: what it shows, printed as text
+        if result is not None:
+            print(result)
+        return EXIT_OK
+    report = result
     fmt = format_for(output, getattr(args, "format", None))
     if output:
         try:

@@ -9,6 +9,7 @@ bumba and is raised as ``BumbaInternalError`` with the original traceback chaine
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 import time
@@ -21,21 +22,22 @@ from IPython.display import display
 from IPython.utils.text import DollarFormatter
 from traitlets import Bool, Enum, Float, Int, Unicode
 
-from .arguments import (
+from .commands import CommandUnavailable, UnknownCommand
+from .commands.parser import (
     HelpShown,
     Invocation,
+    catalogue_text,
     format_for,
     is_deliberate,
     parse,
     review_overrides,
     usage_message,
 )
-from .arguments import UsageError as ArgumentsError
-from .commands import CommandUnavailable, UnknownCommand
+from .commands.parser import UsageError as ArgumentsError
 from .core.findings import Severity
 from .core.report import Report
-from .meta import agents_view, explain_view, help_view, history_view
-from .review import AgentFailed, GateFailed, ReviewError, ReviewIncomplete, review
+from .core.request import RunRequest
+from .review import AgentFailed, CommandFailed, GateFailed, ReviewError, ReviewIncomplete, execute
 from .settings import SettingsError, load_settings
 from .store import Store, StoreError, StoreWarning
 from .views.display_context import DisplayContext, use_display_context
@@ -226,25 +228,7 @@ class BumbaMagics(Magics):
 
     def _dispatch(self, invocation: Invocation, cell: str | None):
         command, args = invocation.command, invocation.args
-        if command.name == "help":
-            return help_view(args.topic)
-        if command.name == "agents":
-            return agents_view(args.project)
-        if command.name == "explain":
-            return explain_view(args.rule)
-        if command.name == "history":
-            return history_view(args.target, args.limit, store=self._get_store())
-        if command.name == "report":
-            from .reports import main as report_main
-
-            # papermill runs each report in its own kernel; this one only waits for them
-            status = report_main(args)
-            if status == 2:
-                raise UsageError("bumba report: bad input (the message is above)")
-            if status == 1:
-                raise UsageError("bumba report: a gate failed or a report is incomplete (see the index above)")
-            return None
-        if cell is not None and not command.takes_cell:
+        if cell is not None and not command.takes_cell and not command.describes:
             raise UsageError(f"'%%bumba {command.name}' does not take a cell body; use '%bumba {command.name}'")
         output = getattr(args, "output", None)
         if output is not None:
@@ -259,20 +243,21 @@ class BumbaMagics(Magics):
             "base_url": self.base_url, "context_tokens": self.context_tokens, "include_values": self.include_values,
         })
         overrides.update({k: v for k, v in review_overrides(args).items() if v is not None})
-        if command.name == "context":
-            from .engines.claude import context_view
-
-            return context_view(args, shell=self.shell, cell_body=cell, overrides=overrides)
+        request = RunRequest(command=command, target=getattr(args, "target", None), args=args, shell=self.shell,
+                             cell_body=cell if cell and cell.strip() else None, overrides=overrides,
+                             update_baseline=getattr(args, "update_baseline", False))
+        if command.describes:
+            store, _ = self._review_store()
+            try:
+                return execute(dataclasses.replace(request, store=store, use_store=store is not None))
+            except CommandFailed as error:  # papermill ran each report in its own kernel; this one only waited
+                raise UsageError(str(error)) from None
         progress = _progress() if self.show_progress and not getattr(args, "quiet", False) else None
         stream = None if getattr(args, "quiet", False) else _agent_stream(command.name, getattr(args, "target", None))
         store, store_note = self._review_store()
         try:
-            report = review(
-                command, getattr(args, "target", None), cell_body=cell if cell and cell.strip() else None,
-                shell=self.shell, use_store=store is not None,
-                overrides=overrides, store=store, progress=progress,
-                update_baseline=getattr(args, "update_baseline", False), args=args, events=stream,
-            )
+            report = execute(dataclasses.replace(request, store=store, use_store=store is not None,
+                                                 progress=progress, events=stream))
         finally:
             if progress is not None:
                 progress.close()
@@ -312,8 +297,6 @@ def _agent_stream(command: str, target: str | None):
 
 
 def _catalogue_doc() -> str:
-    from .arguments import catalogue_text
-
     return (
         "Review the notebook, a cell, or a path with a backend engineer's eye.\n\n"
         "Usage:\n"

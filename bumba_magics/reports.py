@@ -28,10 +28,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .commands import Command, get_command, load_hook, require_available
+from .commands.base import Command, get_command, require_available
+from .core.errors import GateFailed, ReviewError
 from .core.findings import Severity
 from .core.report import Report
-from .review import GateFailed, ReviewError
 from .store import Store, StoreError
 from .views.report_sections import DATA_TAG, REPORT_MIME, Trend, compute_trend
 
@@ -86,12 +86,12 @@ def combined_command(commands: str | Sequence[str]) -> Command:
     def union(values: Iterable[Iterable[str]]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(v for group in values for v in group))
 
-    enrich = tuple(c.name for c in resolved if c.enrich)
+    enriched = tuple(c.name for c in resolved if c.enrich)
     return Command(
         "+".join(c.name for c in resolved), "A report: " + "; ".join(c.summary for c in resolved),
         needs="a folder, a file, a notebook or a glob", analyzers=union(c.analyzers for c in resolved),
         ruff_select=union(c.ruff_select for c in resolved), ruff_ignore=union(c.ruff_ignore for c in resolved),
-        takes_cell=False, enrich=f"{__name__}:enrich_combined" if enrich else "", extra={"enrich": enrich},
+        order=0, takes_cell=False, enrich=enrich_combined if enriched else None, extra={"enrich": enriched},
     )
 
 
@@ -99,7 +99,7 @@ def enrich_combined(request: Any, report: Report) -> None:
     """Run the enrich hook of every command a combined command was made of, as that command."""
     for name in request.command.extra.get("enrich", ()):
         command = get_command(name)
-        load_hook(command.enrich)(dataclasses.replace(request, command=command), report)
+        command.enrich(dataclasses.replace(request, command=command), report)
 
 
 def review_overrides(engine: str | None = None, model: str | None = None, fail_on: str | None = None,
@@ -599,34 +599,6 @@ def index_html(entries: list[dict]) -> str:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def arguments(parser) -> None:
-    """``bumba report``'s options (the catalogue's ``arguments`` hook)."""
-    import argparse
-
-    parser.add_argument("targets", nargs="+", metavar="TARGET", help="folders, files or globs to report on")
-    parser.add_argument("-o", "--output", default="reports", metavar="DIR",
-                        help="folder for the reports and index.html (default: reports)")
-    parser.add_argument("--template", default="review", metavar="NAME|PATH",
-                        help="review (architecture + security + performance), security, performance, "
-                             "or the path of a notebook with a 'parameters' cell")
-    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                        help="a template parameter: commands, engine, model, fail_on, baseline, title")
-    parser.add_argument("--fail-on", metavar="LEVEL", dest="fail_on",
-                        help="the gate: exit 1 when a finding reaches LEVEL (same as -p fail_on LEVEL)")
-    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="run N targets at once")
-    parser.add_argument("--dask", metavar="ADDRESS", help="run each target on this Dask scheduler")
-    parser.add_argument("--code", choices=("hide", "collapsed", "show"), default="hide",
-                        help="code cells in the HTML (default: hide)")
-    parser.add_argument("--kernel", default="python3", help="Jupyter kernel to run the template in")
-    parser.add_argument("--timeout", type=float, default=1800, metavar="SECONDS",
-                        help="longest a single cell may run (default 1800)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only the index path and failures")
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = ("exit codes: 0 every report written and no gate failed; 1 a gate failed or a report is "
-                     "incomplete (error, dead kernel); 2 bad input (missing target, bad template or parameter, "
-                     "a target with no Python).")
-
-
 def _slug(target: Path, cwd: Path) -> str:
     try:
         relative = target.relative_to(cwd)
@@ -661,7 +633,7 @@ def plan(args, cwd: Path | None = None) -> list[ReportJob]:
     from .views.export import OutputError, output_folder
 
     try:
-        output = str(output_folder(args.output).resolve())
+        output = str(output_folder(args.output_dir).resolve())
     except OutputError as error:
         raise ReportInputError(str(error)) from None
     for target, slug in zip(targets, slugs, strict=True):
@@ -701,7 +673,7 @@ def main(args) -> int:
     except ReportInputError as error:
         print(f"bumba report: {error}", file=sys.stderr)
         return 2
-    index = update_index(args.output, outcomes)
+    index = update_index(args.output_dir, outcomes)
     print(f"index: {index}")
     statuses = {o["status"] for o in outcomes}
     if "invalid" in statuses:

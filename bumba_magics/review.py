@@ -1,4 +1,4 @@
-"""The one call every front end makes: ``review(command, target) -> Report``.
+"""The one call every front end makes: ``execute(request)``, or ``review(command, target) -> Report``.
 
 Magics, the CLI, the server and the report notebooks all come through here, so a behaviour (settings
 precedence, baseline, gate, what is stored) is defined once.
@@ -6,16 +6,25 @@ precedence, baseline, gate, what is stored) is defined once.
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import json
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .commands import Command, get_command, load_hook, require_available
+from .commands import Command, get_command, require_available
 from .context.source import Context
 from .context.targets import resolve
-from .core.errors import AgentFailed, GateFailed, ReviewError, ReviewIncomplete, incomplete_message
+from .core.errors import (
+    AgentFailed,
+    CommandFailed,
+    GateFailed,
+    ReviewError,
+    ReviewIncomplete,
+    incomplete_message,
+)
 from .core.findings import Severity, assign_fingerprints
 from .core.report import AnalyzerFailure, NotReviewed, Report, RunInfo
 from .core.request import RunRequest
@@ -26,34 +35,60 @@ from .engines.safe_git import GitError, run_git
 from .settings import Settings, load_settings
 from .store import Store, StoreError
 
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from .core.events import AgentEvents
+
 
 def review(
     command: str | Command,
     target: str | None = None,
     *,
     cell_body: str | None = None,
-    shell: Any = None,
+    shell: InteractiveShell | None = None,
     settings: Settings | None = None,
     overrides: dict[str, Any] | None = None,
     store: Store | None = None,
     use_store: bool = True,
     progress: Progress | None = None,
     update_baseline: bool = False,
-    args: Any = None,
-    events: Any = None,
+    args: argparse.Namespace | None = None,
+    events: AgentEvents | None = None,
 ) -> Report:
-    """Review ``target`` (a path, a glob, or — with ``shell`` — the current notebook) with ``command``."""
+    """Review ``target`` (a path, a glob, or — with ``shell`` — the current notebook) with ``command``.
+
+    The keywords are those of :class:`RunRequest`; a front end that has built one calls :func:`execute`.
+    """
+    cmd = command if isinstance(command, Command) else get_command(command)
+    return execute(RunRequest(
+        command=cmd, target=target, cell_body=cell_body, shell=shell, args=args, overrides=dict(overrides or {}),
+        store=store, use_store=use_store, progress=progress, events=events, update_baseline=update_baseline,
+        settings=settings,
+    ))
+
+
+def execute(request: RunRequest) -> Any:
+    """Run any command: a review or a runner command gives its Report, stored and gated; a meta command
+    gives what it shows (a table, Markdown, a preview) or None."""
+    command = require_available(request.command)
+    if request.review is None:  # a command that chains a review (test security, context) is handed this layer
+        request = dataclasses.replace(request, review=review)
+    if command.describes:
+        return command.run(request)
+    if command.run is not None:
+        return _run_command(request)
+    if not command.analyzers:
+        raise ReviewError(f"'{command.name}' is not a review command")
+    return _review(request)
+
+
+def _review(request: RunRequest) -> Report:
+    """The analyzers over the target, the baseline, the enrich hook, the agent when configured, the store."""
     started = time.monotonic()
-    cmd = require_available(command if isinstance(command, Command) else get_command(command))
-    if cmd.runner:
-        return run_command(RunRequest(
-            command=cmd, target=target, cell_body=cell_body, shell=shell, args=args,
-            overrides=dict(overrides or {}), store=store, use_store=use_store, progress=progress, events=events,
-        ))
-    if not cmd.analyzers:
-        raise ReviewError(f"'{cmd.name}' is not a review command")
-    base = settings or Settings()
-    overrides = dict(overrides or {})
+    cmd, target, shell, cell_body = request.command, request.target, request.shell, request.cell_body
+    base = request.settings or Settings()
+    overrides = dict(request.overrides)
     include_repo = base.include_repo if overrides.get("include_repo") is None else overrides["include_repo"]
     max_file_bytes = overrides.get("max_file_bytes") or base.max_file_bytes
     context = _resolve(target, shell, cell_body, max_file_bytes, include_repo)
@@ -67,14 +102,15 @@ def review(
         context = _resolve(target, shell, cell_body, effective.max_file_bytes, include_repo)
     if gate_off:
         effective = effective.model_copy(update={"fail_on": None})
-    elif cmd.name == "checkpoint" and effective.fail_on is None:
-        effective = effective.model_copy(update={"fail_on": Severity.high})
+    elif cmd.gate is not None and effective.fail_on is None:
+        effective = effective.model_copy(update={"fail_on": Severity.parse(cmd.gate)})
     unread = {f"skipped {path}: {reason}" for path, reason in context.not_reviewed}  # shown as not reviewed
     notes = [note for note in context.notes if note not in unread]
     engine = _choose_engine(effective, notes)
     agent = _agent(effective.agent, context.root)
 
-    if use_store and store is None:
+    store = request.store
+    if request.use_store and store is None:
         try:
             store = Store()
         except StoreError as error:  # a review still works without history; say so
@@ -83,14 +119,14 @@ def review(
     result = run_offline(
         context, cmd.analyzers,
         effective.analyzer_config(ruff_select=list(cmd.ruff_select), ruff_ignore=list(cmd.ruff_ignore)),
-        store=store if effective.cache else None, progress=progress,
+        store=store if effective.cache else None, progress=request.progress,
     )
     notes.extend(result.notes)
     findings = [f for f in result.findings if f.severity.at_least(effective.min_severity)]
     findings = assign_fingerprints(findings)
 
     baseline_path = baseline_path_of(context.root, effective.baseline)
-    if update_baseline:
+    if request.update_baseline:
         write_baseline(baseline_path, findings, context.root)
         notes.append(f"baseline written: {baseline_path} ({len(findings)} findings)")
     elif (known := read_baseline(baseline_path, context.root)) is not None:
@@ -98,7 +134,7 @@ def review(
         findings = [f for f in findings if f.fingerprint not in known]
         notes.append(f"{before - len(findings)} finding(s) already in the baseline {baseline_path.name} not shown")
 
-    fail_on = None if update_baseline else effective.fail_on
+    fail_on = None if request.update_baseline else effective.fail_on
     report = Report(
         run=RunInfo(
             command=cmd.name, target=context.label or (target or ""), root=str(context.root), engine=engine,
@@ -112,14 +148,12 @@ def review(
     )
     if result.cached_files:
         report.notes.append(f"{result.cached_files} of {len(context.sources)} file(s) unchanged: results from cache")
-    if cmd.enrich:  # measurements (profiling, budgets) come before the agent, so it can ground its advice in them
-        load_hook(cmd.enrich)(RunRequest(
-            command=cmd, target=target, cell_body=cell_body, shell=shell, args=args, overrides=overrides,
-            store=store, use_store=use_store, progress=progress, context=context, settings=effective,
-        ), report)
+    if cmd.enrich is not None:  # measurements (profiling, budgets) come before the agent, so it can use them
+        cmd.enrich(dataclasses.replace(request, overrides=overrides, store=store, context=context,
+                                       settings=effective), report)
         report.findings = assign_fingerprints(report.findings)
     if engine == "claude":  # hybrid: the agent is handed the offline findings and measurements, and adds its own
-        _run_agent(report, cmd, context, agent, effective, shell=shell, store=store, events=events,
+        _run_agent(report, cmd, context, agent, effective, shell=shell, store=store, events=request.events,
                    target=context.label or (target or ""))
     report.run.duration_s = round(time.monotonic() - started, 3)
     if store is not None:
@@ -145,7 +179,8 @@ def _run_agent(report: Report, cmd: Command, context: Context, agent: Any, setti
         measured = f"Measurements taken in this run (ground your recommendations in them):\n{numbers[:6000]}"
     try:
         result = run_agent(
-            command=cmd.name, context=context, agent=agent, settings=settings, offline_findings=report.findings,
+            command=cmd.name, instructions=cmd.agent_brief, context=context, agent=agent, settings=settings,
+            offline_findings=report.findings,
             shell=shell, store=store, events=events, target=target, extra_context=measured,
         )
     except AgentUnavailable as error:
@@ -170,10 +205,10 @@ def _resolve(target: str | None, shell: Any, cell_body: str | None, max_file_byt
         raise ReviewError(str(error)) from error
 
 
-def run_command(request: RunRequest) -> Report:
-    """Run a runner command, store its report like a review's, and apply the gate."""
+def _run_command(request: RunRequest) -> Report:
+    """Run a command that is not an analyzer review, store its report like a review's, and apply the gate."""
     started = time.monotonic()
-    report = load_hook(request.command.runner)(request)
+    report = request.command.run(request)
     if not report.run.duration_s:
         report.run.duration_s = round(time.monotonic() - started, 3)
     report.findings = assign_fingerprints(report.findings)
@@ -239,4 +274,5 @@ def _git_commit(root: Path) -> str | None:
         return None
 
 
-__all__ = ["AgentFailed", "Context", "GateFailed", "ReviewError", "ReviewIncomplete", "incomplete_message", "review"]
+__all__ = ["AgentFailed", "CommandFailed", "Context", "GateFailed", "ReviewError", "ReviewIncomplete", "RunRequest",
+           "execute", "incomplete_message", "review"]

@@ -236,7 +236,7 @@ def test_kernel_a_bug_is_a_bumba_internal_error_and_the_kernel_lives(ip, proj, m
     from bumba_magics.magics import BumbaInternalError
 
     broken = Command("broken", "A command whose runner has a bug.", needs="nothing", takes_cell=False,
-                     runner=f"tests.test_bad_input:{runner}")
+                     run=globals()[runner])
     monkeypatch.setitem(COMMANDS, broken.name, broken)
     _, error = run(ip, "%bumba broken")
     assert isinstance(error, BumbaInternalError), repr(error)
@@ -248,9 +248,9 @@ def test_kernel_a_bug_is_a_bumba_internal_error_and_the_kernel_lives(ip, proj, m
 def test_cli_a_bug_is_exit_4_not_the_gate_code(proj, monkeypatch, tmp_path):
     # the CLI runs in its own process: the broken command is registered by a sitecustomize on its path
     (tmp_path / "sitecustomize.py").write_text(
-        "from bumba_magics.commands import COMMANDS, Command\n"
-        "COMMANDS['broken'] = Command('broken', 'A command whose runner has a bug.', needs='nothing',\n"
-        "                             runner='tests.test_bad_input:_raises_recursion')\n")
+        "from bumba_magics.commands import Command, register\n"
+        "from tests.test_bad_input import _raises_recursion\n"
+        "register(Command('broken', 'A command whose run has a bug.', needs='nothing', run=_raises_recursion))\n")
     repo = Path(__file__).resolve().parent.parent
     out = bumba("broken", cwd=proj, env={"PYTHONPATH": os.pathsep.join([str(tmp_path), str(repo)])})
     assert out.returncode == 4, (out.returncode, out.stderr[-500:])

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from bumba_magics.cli import main
-from bumba_magics.docgen import GENERATED_MARKER
+from bumba_magics.generators.api_docs import GENERATED_MARKER
 from bumba_magics.review import ReviewError, review
 
 FILES = {

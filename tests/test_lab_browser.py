@@ -682,3 +682,84 @@ def test_history_table_fits_the_sidebar(page, lab):
     assert overflow == [], overflow
     assert page.locator(".bumba-history-table th").all_text_contents() == ["When", "Command", "All", "High+"]
     shot(page, "history-fits")
+
+
+def flow_report_notebook(root: Path) -> Path:
+    """A saved notebook whose findings output holds one dataflow finding with its path; the code of one step
+    carries markup a reviewer did not write."""
+    hostile = "cmd = f\"ls <img src=x onerror=\\\"window.__bumbaInjected = 'flow'\\\">{name}\""
+    steps = [
+        {"path": "svc/db.py", "line": 5, "column": 27, "cell": None, "code": "def find(conn, name: str):",
+         "label": "find(name) parameter"},
+        {"path": "svc/db.py", "line": 6, "column": 5, "cell": None, "code": hostile, "label": "cmd = f'ls …'"},
+        {"path": "svc/db.py", "line": 10, "column": 12, "cell": None, "code": "return hashlib.md5(value)",
+         "label": "os.popen(cmd) (sink)"},
+    ]
+    finding = {
+        "rule": "BMB121", "title": "Request data reaches a shell command", "severity": "critical",
+        "category": "security", "location": {"path": "svc/db.py", "line": 10, "column": 12},
+        "evidence": "return hashlib.md5(value)", "engine": "offline", "analyzer": "dataflow",
+        "references": ["CWE-78"], "fingerprint": "f10w", "flow": steps, "also_reported": ["S605"],
+    }
+    report = {
+        "findings": [finding],
+        "summary": {"total": 1, "by_severity": {"critical": 1}, "by_category": {"security": 1}, "gate": None},
+        "run": {"id": None, "command": "scan", "target": str(root), "root": str(root), "engine": "offline"},
+        "notes": [],
+    }
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("%bumba scan svc", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "application/vnd.bumba.findings+json": report, "text/plain": "bumba scan: 1 finding"})]
+    notebook.cells = [cell]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = root / "flow.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_renderer_shows_the_dataflow_path_and_each_step_goes_to_its_line(page, lab):
+    path = flow_report_notebook(lab["root"])
+    open_lab(page, lab, path.name)
+    table = ".bumba-findings-output table.bumba-table"
+    page.wait_for_selector(table)
+    page.locator(f'{table} tr.bumba-row[data-rule="BMB121"]').click()
+    steps = page.locator(f"{table} .bumba-details ol.bumba-flow > li.bumba-flow-step")
+    steps.first.wait_for()
+    shown = steps.all_inner_texts()
+    assert len(shown) == 3
+    assert shown[0].startswith("svc/db.py:5") and "find(name) parameter" in shown[0]
+    assert "<img src=x onerror=" in shown[1]  # the code as text
+    assert page.locator(f"{table} .bumba-details .bumba-flow img").count() == 0
+    also = page.locator('.bumba-detail:has(.bumba-detail-label:text-is("Also reported as"))')
+    assert "S605" in also.text_content()
+    shot(page, "renderer-flow")
+    # a step is a link: the file opens in JupyterLab at that step's line
+    steps.nth(1).locator("a.bumba-location-link").click()
+    page.wait_for_function("() => window.jupyterapp.shell.currentWidget.context.path === 'svc/db.py'")
+    page.wait_for_function("""() => {
+        const editor = window.jupyterapp.shell.currentWidget.content.editor;
+        return editor && editor.getCursorPosition().line === 5;  // 0-based: line 6
+    }""", timeout=10_000)
+    assert page.evaluate("() => window.__bumbaInjected === undefined")
+
+
+def test_sidebar_shows_the_path_of_a_dataflow_finding(page, lab):
+    open_lab(page, lab, "notebooks/sample.ipynb")
+    open_sidebar(page)
+    page.click(".bumba-target-change")
+    page.fill(".bumba-target-input", "notebooks/sample_service")
+    page.press(".bumba-target-input", "Enter")
+    page.wait_for_selector('.bumba-target-path[data-kind="folder"]:text-is("notebooks/sample_service")')
+    run_in_sidebar(page, "scan")
+    finding = page.locator('.bumba-finding[data-rule="BMB130"]')
+    finding.locator(".bumba-more").click()
+    steps = finding.locator(".bumba-details ol.bumba-flow > li.bumba-flow-step")
+    steps.first.wait_for()
+    shown = steps.all_inner_texts()
+    assert shown[0].startswith("routes.py:") and "request.cookies.get('cart')" in shown[0], shown
+    assert "(source)" in shown[0] and "(sink)" in shown[-1] and "pickle.loads(" in shown[-1], shown
+    shot(page, "sidebar-flow")
+    steps.first.locator("a.bumba-location-link").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.context.path === 'notebooks/sample_service/routes.py'")

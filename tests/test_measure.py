@@ -65,7 +65,7 @@ def rules_of(report: Report) -> set[str]:
 
 def measure(command: str, line: str) -> Report:
     """Run a measuring command the way the front ends do: parse the line, then review()."""
-    from bumba_magics.arguments import parse, review_overrides
+    from bumba_magics.commands.parser import parse, review_overrides
 
     invocation = parse(f"{command} {line}")
     return review(invocation.command, None, overrides=review_overrides(invocation.args), args=invocation.args)

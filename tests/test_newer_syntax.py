@@ -154,7 +154,7 @@ def test_a_finding_in_newer_code_can_be_suppressed_inline(tmp_path):
 
 
 def test_newer_modules_are_documented(tmp_path):
-    from bumba_magics.docgen import build
+    from bumba_magics.generators.api_docs import build
 
     package = tmp_path / "shop"
     package.mkdir()

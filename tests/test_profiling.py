@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from bumba_magics.cli import main
-from bumba_magics.profiling import profile_code
+from bumba_magics.measure.profiling import profile_code
 from bumba_magics.store import Store
 
 # slow_join dominates: a million string appends in a Python loop against a sum over 1000 numbers

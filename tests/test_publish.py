@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bumba_magics.cli import main
-from bumba_magics.publish import check_dockerfile
+from bumba_magics.generators.deployment import check_dockerfile
 from bumba_magics.review import ReviewError, review
 
 BAD_DOCKERFILE = textwrap.dedent('''\

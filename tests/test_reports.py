@@ -185,7 +185,7 @@ def test_report_names_are_stable_and_distinct(tmp_path):
 
     from argparse import Namespace
 
-    Args = Namespace(targets=[str(tmp_path / "a" / "svc"), str(tmp_path / "b" / "svc")], output="out",
+    Args = Namespace(targets=[str(tmp_path / "a" / "svc"), str(tmp_path / "b" / "svc")], output_dir="out",
                      template="review", parameter=[], fail_on=None, jobs=1, code="hide", kernel="python3", timeout=60)
 
     names = [job.name for job in reports.plan(Args, cwd=tmp_path)]

@@ -270,3 +270,60 @@ def test_absolute_path_becomes_a_file_uri(validator, tmp_path):
 def test_report_to_sarif_method_is_the_same_export(tmp_path):
     report = mixed_report(tmp_path)
     assert report.to_sarif() == report_to_sarif(report)
+
+
+FLASK_SHELL = """\
+from flask import Flask, request
+import os
+
+app = Flask(__name__)
+
+
+@app.route('/run')
+def run():
+    name = request.args['name']
+    cmd = "ls " + name
+    return {'out': os.popen(cmd).read()}
+"""
+
+
+def test_dataflow_finding_carries_its_path_as_a_code_flow(validator, tmp_path):
+    from bumba_magics.analyzers.dataflow import analyze_sources
+    from bumba_magics.context.source import Source
+
+    found = analyze_sources([Source(path="app/web.py", text=FLASK_SHELL)]).findings
+    shell = next(f for f in found if f.rule == "BMB121")
+    report = Report(run=RunInfo(command="scan", target="app", root=str(tmp_path)),
+                    findings=[shell, finding("S608", "high", Location(path="app/db.py", line=3))])
+    log = report_to_sarif(report)
+    assert_valid(validator, log)
+    by_rule = results_by_rule(log)
+    assert "codeFlows" not in by_rule["S608"][0]  # only dataflow findings have a path
+    (flow,) = by_rule["BMB121"][0]["codeFlows"]
+    (thread,) = flow["threadFlows"]
+    steps = [(s["location"]["physicalLocation"]["artifactLocation"]["uri"],
+              s["location"]["physicalLocation"]["region"]["startLine"], s["location"]["message"]["text"])
+             for s in thread["locations"]]
+    assert steps[0] == ("app/web.py", 9, "name = request.args['name']")  # the source first
+    assert ("app/web.py", 10, 'cmd = "ls " + name') in steps
+    assert steps[-1] == ("app/web.py", 11, "return {'out': os.popen(cmd).read()}")  # the sink last
+    assert [s["executionOrder"] for s in thread["locations"]] == list(range(1, len(steps) + 1))
+    assert thread["locations"][-1]["properties"]["step"] == "os.popen(cmd) (sink)"
+
+
+def test_a_step_in_a_notebook_cell_is_a_logical_location(validator):
+    from bumba_magics.findings import FlowStep
+
+    step = FlowStep(path="nb.ipynb", line=2, column=5, cell=3, code="q = input()", label="input() (source)")
+    report = Report(run=RunInfo(command="scan", target="nb.ipynb"),
+                    findings=[finding("BMB122", "critical", Location(path="nb.ipynb", line=1, cell=4),
+                                      flow=[step, step.model_copy(update={"cell": 4, "line": 1,
+                                                                          "label": "eval(q) (sink)"})],
+                                      also_reported=["S307"])])
+    log = report_to_sarif(report)
+    assert_valid(validator, log)
+    result = log["runs"][0]["results"][0]
+    first = result["codeFlows"][0]["threadFlows"][0]["locations"][0]["location"]
+    assert "region" not in first["physicalLocation"]  # a line in a cell is not a line of the .ipynb
+    assert first["properties"]["cell"] == 3 and first["properties"]["lineInCell"] == 2
+    assert result["properties"]["alsoReported"] == ["S307"]

@@ -431,3 +431,51 @@ def test_artifacts_and_metrics_render_escaped():
     assert "docs/api.md" in html
     assert "12.5" in report_to_markdown(report) and "API reference" in report_to_markdown(report)
     assert "latency" in report_to_text(report) and "12.5" in report_to_text(report)
+
+
+# -- dataflow paths ----------------------------------------------------------------------------------------
+
+
+def flow_finding() -> Finding:
+    from bumba_magics.findings import FlowStep
+
+    steps = [
+        FlowStep(path="app/web.py", line=9, column=12, code=f"name = request.args['{SCRIPT}']",
+                 label="request.args (source)"),
+        FlowStep(path="app/helpers.py", line=4, column=5, code='cmd = "ls " + name', label=f"run_cmd {IMG}"),
+        FlowStep(path="javascript:alert(1)", line=2, code="x", label="a path that looks like a URL"),
+        FlowStep(path="nb.ipynb", line=2, cell=3, code="os.popen(cmd)", label="os.popen(cmd) (sink)"),
+    ]
+    return finding(rule="BMB121", title="Request data reaches a shell command", flow=steps,
+                   also_reported=["S605", "BMB102"])
+
+
+def test_html_shows_the_path_each_step_linked_and_escaped():
+    page = report_to_html(report([flow_finding()]))
+    parsed = parse(page)
+    assert "script" not in parsed.tags and "img" not in parsed.tags
+    visible = parsed.visible
+    assert f"name = request.args['{SCRIPT}']" in visible and f"run_cmd {IMG}" in visible
+    assert "Also reported as: S605, BMB102" in visible
+    links = [(attrs["href"], attrs) for tag, attrs in parsed.opened if tag == "a"]
+    hrefs = [href for href, _ in links]
+    # relative links with a line anchor; a cell's line is not a line of the .ipynb file
+    assert hrefs[:4] == ["app/web.py#L9", "app/helpers.py#L4", "javascript%3Aalert%281%29#L2", "nb.ipynb"]
+    path_list = page[page.index('<ol class="bumba-flow">'):page.index("</ol>")]
+    assert path_list.count("<li>") == 4
+
+
+def test_markdown_and_text_list_the_path():
+    rep = report([flow_finding()])
+    markdown = report_to_markdown(rep)
+    assert "**Path:**" in markdown
+    assert "1. `app/web.py:9` `name = request.args['<script>alert(1)</script>']` request.args (source)" in markdown
+    assert "4. `nb.ipynb cell 3, line 2` `os.popen(cmd)` os.popen(cmd) (sink)" in markdown
+    assert "**Also reported as:** S605, BMB102" in markdown
+    text = report_to_text(rep)
+    assert "    path: app/web.py:9 → app/helpers.py:4 → javascript:alert(1):2 → nb.ipynb cell 3, line 2" in text
+    verbose = report_to_text(rep, verbose=True)
+    assert "      2. app/helpers.py:4  cmd = \"ls \" + name  (run_cmd " in verbose
+    assert "    also reported as: S605, BMB102" in verbose
+    plain = report_to_text(report([finding()]))
+    assert "path:" not in plain  # other findings stay one line each

@@ -233,3 +233,24 @@ def test_streaming_view_fills_as_events_arrive_and_clears_when_done(ip):
     assert {f.rule for f in stream.view.model.findings} == {"BMB106", "BMB101"}
     assert stream.view.model.narrative == "The cache trusts its input."
     stream.close()
+
+
+def test_details_show_the_dataflow_path_each_step_linked(ip, tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "web.py").write_text(
+        "from flask import Flask, request\nimport os\n\napp = Flask(__name__)\n\n\n@app.route('/run')\n"
+        "def run():\n    name = request.args['name']\n    cmd = 'ls <b>' + name\n"
+        "    return {'out': os.popen(cmd).read()}\n")
+    result = ip.run_cell("report = %bumba scan app --no-cache", store_history=True)
+    assert result.error_in_exec is None
+    view = FindingsView(ip.user_ns["report"], store=Store())
+    view.rule.value = "BMB121"
+    row = next(r for r in view.rows if r.finding is not None)
+    row.toggle.click()
+    body = row.body.value
+    assert "Path:" in body
+    # each step links its file at its line, relative to the kernel's folder, and its code is escaped
+    assert body.count('<a href="app/web.py#L') == len(row.finding.flow) >= 3
+    assert 'href="app/web.py#L9"' in body and 'href="app/web.py#L11"' in body
+    assert "cmd = &#x27;ls &lt;b&gt;&#x27; + name" in body and "<b>" not in body
+    assert "os.popen(cmd) (sink)" in body

@@ -53,3 +53,12 @@ class AgentFailed(RuntimeError):
 
     def _render_traceback_(self) -> list[str]:
         return [f"AgentFailed: {self}"]
+
+
+class CommandFailed(RuntimeError):
+    """A command that is not a review ended with a status other than success, after saying why itself
+    (``bumba report`` prints each failed report): the CLI exits with ``exit_status``, the magic raises."""
+
+    def __init__(self, message: str, exit_status: int) -> None:
+        super().__init__(message)
+        self.exit_status = exit_status

@@ -132,16 +132,23 @@ class Finding(BaseModel):
     flow: list[FlowStep] | None = Field(
         None, description="Dataflow findings: the steps from the source of the data to the sink, in order."
     )
+    also_reported: list[str] | None = Field(
+        None, description="Codes of other rules (ours or ruff's) that reported this same bug at a step of its "
+                          "path; their findings were merged into this one."
+    )
 
     def sort_key(self) -> tuple:
         return (-self.severity.rank, *self.location.sort_key(), self.rule, self.title)
 
     @model_serializer(mode="wrap")
     def _without_empty_flow(self, handler):
-        # only dataflow findings have a path: every other finding's JSON stays as it was before the field
+        # only dataflow findings have a path (and merged codes): every other finding's JSON stays as it was
+        # before the fields
         data = handler(self)
-        if isinstance(data, dict) and data.get("flow") is None:
-            data.pop("flow", None)
+        if isinstance(data, dict):
+            for name in ("flow", "also_reported"):
+                if data.get(name) is None:
+                    data.pop(name, None)
         return data
 
 

@@ -10,42 +10,30 @@ from __future__ import annotations
 import argparse
 import importlib
 
+from ..core.errors import ReviewError
 from ..core.report import Report
-from ..review import ReviewError, RunRequest
+from ..core.request import RunRequest
 
-_VALIDATE_MODES = {"performance": ("loadtest", "Bounded load test of an HTTP endpoint.")}
-_TEST_MODES = {
+# mode -> (module of this package, summary)
+VALIDATE_MODES = {"performance": ("loadtest", "Bounded load test of an HTTP endpoint.")}
+TEST_MODES = {
     "api": ("apitest", "OpenAPI conformance of a running service (schemathesis)."),
     "security": ("httpsecurity", "HTTP hardening checks of a running service, plus the source when PATH is given."),
     "integration": ("integration", "Run the project's pytest suite; failures and errors become findings."),
 }
 
 
-def _add_modes(parser: argparse.ArgumentParser, modes: dict[str, tuple[str, str]]) -> None:
+def add_modes(parser: argparse.ArgumentParser, modes: dict[str, tuple[str, str]]) -> None:
+    """One sub-command per mode, each with the options its module declares."""
     sub = parser.add_subparsers(dest="mode", metavar="MODE", parser_class=type(parser), required=True)
     for mode, (module, summary) in modes.items():
         p = sub.add_parser(mode, help=summary, description=summary)
         importlib.import_module(f".{module}", __package__).add_arguments(p)
 
 
-def validate_arguments(parser: argparse.ArgumentParser) -> None:
-    _add_modes(parser, _VALIDATE_MODES)
-
-
-def test_arguments(parser: argparse.ArgumentParser) -> None:
-    _add_modes(parser, _TEST_MODES)
-
-
-def _run(request: RunRequest, modes: dict[str, tuple[str, str]]) -> Report:
+def run_mode(request: RunRequest, modes: dict[str, tuple[str, str]]) -> Report:
+    """Run the mode the command line chose; its module is imported only now."""
     mode = getattr(request.args, "mode", None)
     if mode not in modes:
         raise ReviewError(f"'{request.command.name}' needs a mode: {', '.join(modes)}")
     return importlib.import_module(f".{modes[mode][0]}", __package__).run(request)
-
-
-def run_validate(request: RunRequest) -> Report:
-    return _run(request, _VALIDATE_MODES)
-
-
-def run_test(request: RunRequest) -> Report:
-    return _run(request, _TEST_MODES)

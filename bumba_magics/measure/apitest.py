@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..core.errors import ReviewError
 from ..core.findings import Finding
 from ..core.report import Report
-from ..review import ReviewError, RunRequest
+from ..core.request import RunRequest
 from . import rules
 from .common import add_output_options, build_report, check_url, finding, parse_headers, short
 

@@ -11,10 +11,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..analyzers.base import Rule
-from ..arguments import FORMATS, severity_option
+from ..core.errors import ReviewError
 from ..core.findings import Finding, Location, Severity
+from ..core.options import FORMATS, severity_option
 from ..core.report import Artifact, Report, RunInfo
-from ..review import ReviewError, RunRequest
+from ..core.request import RunRequest
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:

@@ -18,9 +18,10 @@ import warnings
 from http.cookies import SimpleCookie
 from urllib.parse import urljoin, urlsplit
 
+from ..core.errors import ReviewError
 from ..core.findings import Finding, Severity
 from ..core.report import Report
-from ..review import ReviewError, RunRequest
+from ..core.request import RunRequest
 from . import rules
 from .common import add_output_options, build_report, check_url, finding, parse_headers, short
 
@@ -283,9 +284,7 @@ def run(request: RunRequest) -> Report:
     metrics["http_findings"] = len(findings)
     root = None
     if args.path is not None:
-        from ..review import review
-
-        source = review("secure", args.path, overrides={k: v for k, v in request.overrides.items()
+        source = request.review("secure", args.path, overrides={k: v for k, v in request.overrides.items()
                                                          if k in ("min_severity", "select", "ignore")},
                         store=request.store, use_store=False)
         findings += source.findings

@@ -16,8 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..core.errors import ReviewError
 from ..core.report import Report
-from ..review import ReviewError, RunRequest
+from ..core.request import RunRequest
 from . import rules
 from .common import add_output_options, build_report, finding, short
 

@@ -19,8 +19,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from ..core.errors import ReviewError
 from ..core.report import Artifact, Report
-from ..review import ReviewError, RunRequest
+from ..core.request import RunRequest
 from . import rules
 from .common import add_output_options, build_report, check_url, duration_ms, finding, fraction, parse_headers
 

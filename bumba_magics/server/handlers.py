@@ -33,8 +33,8 @@ from tornado import web
 from tornado.iostream import StreamClosedError
 
 from .. import __version__
-from ..arguments import HelpShown, UsageError, parse
 from ..commands import Command, UnknownCommand, catalogue, get_command
+from ..commands.parser import HelpShown, UsageError, parse
 from ..engines.credentials import api_key_from
 from ..settings import SettingsError, load_settings
 from ..store import Store, StoreError
@@ -198,7 +198,7 @@ def command_dict(command: Command) -> dict[str, Any]:
         "aliases": list(command.aliases), "lane": command.lane, "takes_cell": command.takes_cell,
         "available": command.available, "unavailable_reason": command.unavailable_reason or None,
         # the sidebar offers a button for what can run on a path; help/agents/explain/history are its own UI
-        "runnable": command.available and bool(command.analyzers or command.runner),
+        "runnable": command.available and not command.describes,
     }
 
 
@@ -257,7 +257,7 @@ class RunsHandler(BaseHandler):
         command = self._command(body.get("command"))
         if not command.available:
             raise web.HTTPError(409, "'%s' is not available: %s", command.name, command.unavailable_reason)
-        if not (command.analyzers or command.runner):
+        if command.describes:
             raise web.HTTPError(400, "'%s' is not a review command", command.name)
         target = self.bumba.confine(body.get("path", ""))
         code = body.get("code")

@@ -13,9 +13,10 @@ import time
 import traceback
 from typing import Any
 
-# loaded here, at the fork server's start, so each job's process does not pay for the imports
-from ..arguments import parse, review_overrides
 from ..commands import CommandUnavailable, UnknownCommand
+
+# loaded here, at the fork server's start, so each job's process does not pay for the imports
+from ..commands.parser import parse, review_overrides
 from ..engines.offline import load_builtin_analyzers
 from ..review import ReviewError, review
 from ..settings import SettingsError

@@ -12,9 +12,12 @@ import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import PurePath
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
-from ..core.findings import Finding, Severity
+from ..core.findings import Finding, FlowStep, Severity
+from .markdown import md_cell, md_code_span, md_escape, md_fence
 
 if TYPE_CHECKING:
     from ..core.report import Report
@@ -62,6 +65,25 @@ def reference_url(reference: str) -> str | None:
     if reference.lower().startswith(("http://", "https://")):
         return reference
     return None
+
+
+def step_label(step: FlowStep) -> str:
+    """Where a step of a dataflow path is: ``app/db.py:12``, or ``nb.ipynb cell 3, line 2``."""
+    where = step.path or "<input>"
+    if step.cell is not None:
+        return f"{where} cell {step.cell}" + (f", line {step.line}" if step.line else "")
+    return f"{where}:{step.line}" if step.line else where
+
+
+def step_href(path: str | None, line: int | None, cell: int | None = None) -> str | None:
+    """A link to a file at a line, relative to the review root (where a report notebook or page saved there
+    resolves it); a notebook cell's line is not a line of the .ipynb file, so it links the notebook only.
+    None for code that is in no file (a cell body)."""
+    if not path or (path.startswith("<") and path.endswith(">")):
+        return None
+    pure = PurePath(path)
+    href = pure.as_uri() if pure.is_absolute() else quote(pure.as_posix(), safe="/")
+    return href + (f"#L{line}" if line and cell is None else "")
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -154,6 +176,8 @@ white-space:pre;margin:4px 0;color:inherit}
 .bumba-report .bumba-narrative pre{white-space:pre-wrap}
 .bumba-report .bumba-label{font-weight:600}
 .bumba-report .bumba-meta{opacity:.7;font-size:11px}
+.bumba-report .bumba-flow{margin:2px 0;padding-left:22px}
+.bumba-report .bumba-flow-label{opacity:.75}
 .bumba-report a{color:var(--jp-content-link-color,inherit);text-decoration:underline}
 .bumba-report .bumba-none{font-weight:600;margin:6px 0}
 .bumba-report .bumba-incomplete{border-left:4px solid var(--jp-error-color1,#c62828);padding:4px 8px;margin:6px 0;
@@ -240,6 +264,10 @@ def _html_finding(finding: Finding) -> str:
     ]
     if finding.evidence:
         parts.append(f"<pre><code>{_esc(finding.evidence)}</code></pre>")
+    if finding.flow:
+        parts.append(_html_flow(finding.flow))
+    if finding.also_reported:
+        parts.append(_html_section("Also reported as", _esc(", ".join(finding.also_reported))))
     if finding.why:
         parts.append(_html_section("Why", _esc(finding.why)))
     if finding.recommendation:
@@ -258,6 +286,18 @@ def _html_finding(finding: Finding) -> str:
         meta += f" · fingerprint {_esc(finding.fingerprint)}"
     parts.append(f'<div class="bumba-meta">{meta}</div></details>')
     return "".join(parts)
+
+
+def _html_flow(steps: list[FlowStep]) -> str:
+    """The path from the source to the sink, one linked step a line: the evidence of a dataflow finding."""
+    items = []
+    for step in steps:
+        place = _esc(step_label(step))
+        href = step_href(step.path, step.line, step.cell)
+        link = f'<a href="{_esc(href)}">{place}</a>' if href else place
+        code = f" <code>{_esc(step.code)}</code>" if step.code else ""
+        items.append(f'<li>{link}{code} <span class="bumba-flow-label">{_esc(step.label)}</span></li>')
+    return f'<div><span class="bumba-label">Path:</span><ol class="bumba-flow">{"".join(items)}</ol></div>'
 
 
 def _html_findings(findings: list[Finding]) -> list[str]:
@@ -364,38 +404,6 @@ def report_to_html_page(report: Report) -> str:
 # Markdown
 # ---------------------------------------------------------------------------------------------------------
 
-# Backslash-escaping every character that can start markup (CommonMark allows escaping any ASCII
-# punctuation) keeps hostile text from turning into links, images or raw HTML when rendered.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~&])")
-_BACKTICKS = re.compile(r"`+")
-
-
-def md_escape(text: str) -> str:
-    """Text that renders literally in Markdown, line breaks kept."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def md_cell(text: str) -> str:
-    """Text for a table cell: escaped, on one line."""
-    return md_escape(" ".join(text.split()))
-
-
-def md_fence(code: str, language: str = "") -> str:
-    """A fenced block that ``code`` cannot close: the fence is longer than any backtick run inside."""
-    longest = max((len(run) for run in _BACKTICKS.findall(code)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{language}\n{code.rstrip(chr(10))}\n{fence}"
-
-
-def md_code_span(text: str) -> str:
-    """Inline code that survives backticks in ``text``."""
-    text = " ".join(text.split())
-    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
-    ticks = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
 def md_reference(reference: str) -> str:
     url = reference_url(reference)
     if url is None:
@@ -418,6 +426,16 @@ def _md_finding(number: int, finding: Finding) -> list[str]:
     ]
     if finding.evidence:
         lines += [md_fence(finding.evidence, _code_language(finding.location.path)), ""]
+    if finding.flow:
+        lines += ["**Path:**", ""]
+        for position, step in enumerate(finding.flow, 1):
+            parts = [f"{position}.", md_code_span(step_label(step))]
+            if step.code:
+                parts.append(md_code_span(step.code))
+            lines.append(" ".join([*parts, md_escape(step.label)]))
+        lines.append("")
+    if finding.also_reported:
+        lines += [f"**Also reported as:** {md_escape(', '.join(finding.also_reported))}", ""]
     if finding.why:
         lines += [f"**Why:** {md_escape(finding.why)}", ""]
     if finding.recommendation:
@@ -516,6 +534,12 @@ def _text_verbose_details(finding: Finding) -> list[str]:
     lines = []
     if finding.evidence:
         lines += _indented("evidence", finding.evidence)
+    if finding.flow:
+        lines.append("    path:")
+        lines += [f"      {n}. {_one_line(step_label(step))}  {_one_line(step.code or '')}  ({_one_line(step.label)})"
+                  for n, step in enumerate(finding.flow, 1)]
+    if finding.also_reported:
+        lines += _indented("also reported as", ", ".join(finding.also_reported))
     if finding.why:
         lines += _indented("why", finding.why)
     if finding.recommendation:
@@ -571,6 +595,8 @@ def report_to_text(report: Report, verbose: bool = False) -> str:
             )
             if verbose:
                 lines += _text_verbose_details(finding)
+            elif finding.flow:
+                lines.append("    path: " + " → ".join(_one_line(step_label(step)) for step in finding.flow))
     if report.notes:
         lines += ["", "Notes:"] + [f"  - {_one_line(note)}" for note in report.notes]
     return "\n".join(lines) + "\n"

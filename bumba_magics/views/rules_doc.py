@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from ..analyzers.base import RULES, Rule
 from ..core.findings import Category
-from .mimebundle import md_cell, md_escape, md_fence, md_reference
+from .markdown import md_cell, md_escape, md_fence
+from .mimebundle import md_reference
 
 _NOT_SLUG = re.compile(r"[^\w\- ]")
 

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..core import __version__
-from ..core.findings import Finding, Location, Severity
-from .mimebundle import md_escape, md_reference, sorted_findings
+from ..core.findings import Finding, FlowStep, Location, Severity
+from .markdown import md_escape
+from .mimebundle import md_reference, sorted_findings
 
 if TYPE_CHECKING:
     from ..core.report import Report
@@ -166,6 +167,8 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
         "message": {"text": finding.title},
         "locations": _locations(finding.location),
     }
+    if finding.flow:
+        result["codeFlows"] = [_code_flow(finding.flow)]
     if finding.fingerprint:
         result["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
     properties: dict[str, Any] = {
@@ -179,11 +182,25 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
         properties["evidence"] = finding.evidence  # already masked by the analyzers
     if finding.references:
         properties["references"] = list(finding.references)
+    if finding.also_reported:
+        properties["alsoReported"] = list(finding.also_reported)
     if finding.fix is not None:
         # SARIF fixes need byte-exact replacement regions we do not have; the suggestion travels as data.
         properties["fix"] = finding.fix.model_dump(mode="json", exclude_none=True)
     result["properties"] = properties
     return result
+
+
+def _code_flow(steps: list[FlowStep]) -> dict[str, Any]:
+    """The path of a dataflow finding, source first: one thread flow whose locations are its steps, each
+    with the step's code as its message (what GitHub shows along a data-flow path)."""
+    locations = []
+    for order, step in enumerate(steps, start=1):
+        where = _locations(Location(path=step.path, line=step.line, column=step.column, cell=step.cell))
+        location: dict[str, Any] = where[0] if where else {}
+        location["message"] = {"text": step.code or step.label}
+        locations.append({"location": location, "executionOrder": order, "properties": {"step": step.label}})
+    return {"message": {"text": f"{steps[0].label} → {steps[-1].label}"}, "threadFlows": [{"locations": locations}]}
 
 
 def _is_virtual(path: str | None) -> bool:

@@ -23,7 +23,7 @@ from IPython.display import HTML, display
 from ipywidgets.widgets.widget_bool import ToggleButtonStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from ..core.findings import Finding
+from ..core.findings import Finding, FlowStep
 from .frontend import DEFAULT_TIMEOUT, FrontendReply, ask_frontend
 from .mimebundle import (
     INCOMPLETE_HEADING,
@@ -32,6 +32,7 @@ from .mimebundle import (
     format_duration,
     gate_sentence,
     reference_url,
+    step_label,
 )
 from .widget_model import PAGE_SIZES, SORTS, ActionError, FindingsModel, place_label
 
@@ -106,6 +107,11 @@ def detail_html(model: FindingsModel, finding: Finding) -> str:
     parts = []
     if finding.evidence:
         parts.append(highlight(finding.evidence, finding.location.path))
+    if finding.flow:
+        parts.append(_flow_html(model, finding.flow))
+    if finding.also_reported:
+        parts.append(f'<div><span class="bumba-w-label">Also reported as:</span> '
+                     f'{_esc(", ".join(finding.also_reported))}</div>')
     for label, text in (("Why", finding.why), ("Recommendation", finding.recommendation)):
         if text:
             parts.append(f'<div><span class="bumba-w-label">{label}:</span> {_esc(text)}</div>')
@@ -127,6 +133,22 @@ def detail_html(model: FindingsModel, finding: Finding) -> str:
         meta += f" · {_esc(entry.state)}" + (f": {_esc(entry.reason)}" if entry.reason else "")
     parts.append(f'<div class="bumba-w-meta">{meta}</div>')
     return "".join(parts)
+
+
+def _flow_html(model: FindingsModel, steps: list[FlowStep]) -> str:
+    """The dataflow path, source first; each step links its file at its line, as "Go to" does without a
+    front end (links resolve from the kernel's working directory, like any link in a notebook)."""
+    items = []
+    for step in steps:
+        place = _esc(step_label(step))
+        href = model.relative_link_to(step.path)
+        if href:
+            line = f"#L{step.line}" if step.line and step.cell is None else ""
+            place = f'<a href="{_esc(quote(href))}{line}" target="_blank">{place}</a>'
+        code = f" <code>{_esc(step.code)}</code>" if step.code else ""
+        items.append(f'<li>{place}{code} <span class="bumba-w-flow-label">{_esc(step.label)}</span></li>')
+    return (f'<div class="bumba-w-flow"><span class="bumba-w-label">Path:</span>'
+            f'<ol style="margin:2px 0;padding-left:22px">{"".join(items)}</ol></div>')
 
 
 def header_html(model: FindingsModel) -> str:

@@ -284,7 +284,10 @@ class FindingsModel:
 
     def file_of(self, finding: Finding) -> Path | None:
         """The file a finding is in, on disk; None for cell bodies, history and missing files."""
-        path = finding.location.path
+        return self.file_at(finding.location.path)
+
+    def file_at(self, path: str | None) -> Path | None:
+        """A path as findings name it (relative to the reviewed root), on disk inside the root; else None."""
         if not path or path.startswith("<"):
             return None
         candidate = Path(path)
@@ -373,7 +376,11 @@ class FindingsModel:
 
     def relative_link(self, finding: Finding, start: Path | None = None) -> str | None:
         """The finding's file relative to ``start`` (the kernel's cwd: where a notebook's links resolve)."""
-        path = self.file_of(finding)
+        return self.relative_link_to(finding.location.path, start)
+
+    def relative_link_to(self, path_in_report: str | None, start: Path | None = None) -> str | None:
+        """A file the report names (a finding's, a step of its path) relative to ``start`` (the cwd)."""
+        path = self.file_at(path_in_report)
         if path is None:
             return None
         return Path(os.path.relpath(path, start or Path.cwd())).as_posix()

@@ -1,6 +1,6 @@
 // The details of one finding, shared by the sidebar and the findings renderer: where it is (a link), the code
 // with line numbers and the flagged lines marked, why it matters and what to do (Markdown), the fix, references.
-import { IFinding, el, referenceNode } from './model';
+import { IFinding, IFlowStep, ILocation, el, locationLabel, referenceNode } from './model';
 import { IMarkdown, highlightedLines, markdownInto, plainLines } from './richtext';
 
 const CONTEXT_LINES = 2; // shown above and below the flagged lines
@@ -10,6 +10,8 @@ export interface IDetailsOptions {
   markdown: IMarkdown | null;
   where: string; // the location, as the list shows it
   goto: (() => void) | null; // the location becomes a link when given
+  // the steps of a dataflow path become links when given: to a file or cell of the same review
+  gotoLocation?: ((location: ILocation) => void) | null;
   // the text of the file or the cell the finding is in, as it is now; the evidence is shown without it
   source?: string | null | Promise<string | null>;
 }
@@ -78,6 +80,35 @@ export function codeBlock(snippet: ISnippet, path: string | null, language?: str
 
 const squash = (text: string) => text.replace(/\s+/g, '');
 
+/** The steps a report's JSON gives, as far as they are steps: it may come from a saved notebook. */
+function flowSteps(finding: IFinding): IFlowStep[] {
+  const flow = Array.isArray(finding.flow) ? finding.flow : [];
+  return flow.filter(step => step && typeof step === 'object' && typeof step.label === 'string');
+}
+
+/** The path from the source of the data to the sink, source first; each step a link to where it is. */
+function flowList(steps: IFlowStep[], gotoLocation: ((location: ILocation) => void) | null): HTMLElement {
+  const list = el('ol', { class: 'bumba-flow' });
+  for (const step of steps) {
+    const location: ILocation = { path: step.path, line: step.line, column: step.column, cell: step.cell };
+    const where = locationLabel(location);
+    const place = gotoLocation
+      ? el('a', { href: '#', class: 'bumba-location-link bumba-flow-place', title: `Go to ${where}` }, where)
+      : el('span', { class: 'bumba-flow-place' }, where);
+    if (gotoLocation) {
+      place.addEventListener('click', event => {
+        event.preventDefault();
+        event.stopPropagation();
+        gotoLocation(location);
+      });
+    }
+    list.appendChild(el('li', { class: 'bumba-flow-step' }, place,
+      step.code ? el('code', { class: 'bumba-flow-code' }, step.code) : null,
+      el('span', { class: 'bumba-flow-label' }, step.label)));
+  }
+  return list;
+}
+
 export function findingDetails(finding: IFinding, options: IDetailsOptions): HTMLElement {
   const box = el('div', { class: 'bumba-details' });
   const section = (label: string, ...body: Node[]) =>
@@ -100,6 +131,13 @@ export function findingDetails(finding: IFinding, options: IDetailsOptions): HTM
     });
   }
   section('Location', where);
+  const steps = flowSteps(finding);
+  if (steps.length) {
+    section('Path', flowList(steps, options.gotoLocation ?? null));
+  }
+  if (Array.isArray(finding.also_reported) && finding.also_reported.length) {
+    section('Also reported as', el('span', {}, finding.also_reported.filter(code => typeof code === 'string').join(', ')));
+  }
 
   // the code: from the source when it can be read (the evidence too when it says more), else the evidence
   const path = finding.location.path || null;

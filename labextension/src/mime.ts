@@ -10,6 +10,7 @@ import {
   GOTO_EVENT,
   IFinding,
   IGotoRequest,
+  ILocation,
   IReport,
   compareFindings,
   el,
@@ -102,7 +103,11 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
 
   /** Ask the plugin to go to the finding (it knows the notebook around this output and the server root). */
   private _goto(finding: IFinding): void {
-    const detail: IGotoRequest = { location: finding.location, root: this._report?.run.root ?? null };
+    this._gotoLocation(finding.location);
+  }
+
+  private _gotoLocation(location: ILocation): void {
+    const detail: IGotoRequest = { location, root: this._report?.run.root ?? null };
     this.node.dispatchEvent(new CustomEvent(GOTO_EVENT, { bubbles: true, detail }));
   }
 
@@ -216,7 +221,8 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
       body.appendChild(row);
       if (this._open.has(index)) {
         const details = findingDetails(finding, {
-          markdown: this._markdown, where: locationLabel(finding.location), goto: () => this._goto(finding)
+          markdown: this._markdown, where: locationLabel(finding.location), goto: () => this._goto(finding),
+          gotoLocation: location => this._gotoLocation(location)
         });
         body.appendChild(el('tr', { class: 'bumba-details-row' }, el('td', { colspan: String(COLUMNS.length) }, details)));
       }

@@ -30,6 +30,18 @@ export interface IFinding {
   analyzer?: string | null;
   references?: string[];
   fingerprint?: string | null;
+  flow?: IFlowStep[] | null; // dataflow findings: from the source of the data to the sink
+  also_reported?: string[] | null; // other rules' codes merged into this finding
+}
+
+/** One step of a dataflow finding's path (FlowStep in bumba_magics/core/findings.py). */
+export interface IFlowStep {
+  path?: string | null;
+  line?: number | null;
+  column?: number | null;
+  cell?: number | null;
+  code?: string | null;
+  label: string;
 }
 
 export interface IReport {

@@ -20,6 +20,7 @@ import { findingDetails } from './details';
 import {
   CELL_BODY,
   IFinding,
+  ILocation,
   compareFindings,
   el,
   locationLabel,
@@ -533,7 +534,8 @@ export class BumbaPanel extends Widget {
     row.appendChild(actions);
     if (this.open.has(fingerprint)) {
       row.appendChild(findingDetails(finding, {
-        markdown: this.markdown, where, goto: () => void this.goto(finding, run), source: this.sourceOf(finding, run)
+        markdown: this.markdown, where, goto: () => void this.goto(finding, run), source: this.sourceOf(finding, run),
+        gotoLocation: location => void this.gotoLocation(location, run)
       }));
     }
     return row;
@@ -570,7 +572,11 @@ export class BumbaPanel extends Widget {
   }
 
   private async goto(finding: IFinding, run: IRun): Promise<void> {
-    const location = finding.location;
+    await this.gotoLocation(finding.location, run);
+  }
+
+  /** Open the file or cell at a location of this run: a finding's, or a step of its dataflow path. */
+  private async gotoLocation(location: ILocation, run: IRun): Promise<void> {
     try {
       if (this.runCell) {
         await this.navigator.open(this.runCell.path, {

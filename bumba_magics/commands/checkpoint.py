@@ -1,4 +1,4 @@
-"""``bumba checkpoint``'s verdict: the findings measured against the budgets in ``[tool.bumba.checkpoint]``.
+"""``checkpoint``: the quality gate. Its verdict: the findings measured against the budgets in ``[tool.bumba.checkpoint]``.
 
 The analyzers and the baseline have already run (``review``); this enrich hook counts what the report shows
 (findings not accepted in the baseline) against each budget and turns the result into one verdict with its
@@ -19,12 +19,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .core.findings import Finding, Severity
-from .settings import CheckpointSettings
+from ..core.findings import Finding, Severity
+from ..settings import CheckpointSettings
+from .base import Command, register
+from .scan import SECURITY_RUFF_IGNORE
 
 if TYPE_CHECKING:
-    from .core.report import Report
-    from .review import RunRequest
+    from ..core.report import Report
+    from ..core.request import RunRequest
 
 _COMPLEXITY = re.compile(r"\((\d+) > (\d+)\)")  # ruff's C901 message: "`f` is too complex (14 > 10)"
 
@@ -107,3 +109,18 @@ def enrich(request: RunRequest, report: Report) -> None:
     report.metrics["reasons"] = reasons
     report.metrics.update({f"count_{key}": value for key, value in counts.items()})
     report.run.gate = "pass" if passed else "fail"
+
+
+COMMAND = register(Command(
+    "checkpoint", "Quality gate: every offline analyzer against the stored baseline; pass or fail.",
+    needs="a notebook, a file, a folder or a glob", order=50,
+    analyzers=("ruff", "security", "hardening", "secrets", "performance", "architecture", "hygiene"),
+    ruff_select=("S", "PERF", "C90"), ruff_ignore=SECURITY_RUFF_IGNORE, gate="high",
+    details="Fails when a finding at or above --fail-on (default: high) is not in the baseline, or when a "
+    "budget in [tool.bumba.checkpoint] is exceeded (max-new-high, max-new, max-complexity, "
+    "max-complexity-findings, max-findings per category); the verdict and its reasons are in "
+    "report.metrics. --update-baseline records the current findings as the baseline "
+    "(bumba-baseline.json in the root).",
+    enrich=enrich,
+    agent_brief="Lane: checkpoint. Say plainly what is risky in the current state and whether it should pass.",
+))

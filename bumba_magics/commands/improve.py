@@ -1,4 +1,4 @@
-"""``bumba improve``: refactoring suggestions that are ruff's own fixes, shown as diffs and applied on request.
+"""``improve``: refactoring suggestions that are ruff's own fixes, shown as diffs and applied on request.
 
 The command runs the ruff analyzer with a curated set of rule families whose fixes are mechanical rewrites
 (pyupgrade ``UP``, simplify ``SIM``, comprehensions ``C4``, ``PERF``, ruff's own ``RUF``, bugbear ``B``);
@@ -19,23 +19,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .analyzers.ruff_bridge import RUFF_TIMEOUT_SECONDS, RuffAnalyzer, RuffError, ruff_binary, target_version
-from .arguments import add_review_options
+from ..analyzers.ruff_bridge import RUFF_TIMEOUT_SECONDS, RuffAnalyzer, RuffError, ruff_binary, target_version
+from ..core.errors import ReviewError
+from ..core.options import add_review_options
+from .base import Command, register
 
 if TYPE_CHECKING:
-    from .context.source import Context, Source
-    from .core.findings import Finding
-    from .core.report import Report
-    from .review import RunRequest
+    from ..context.source import Context, Source
+    from ..core.findings import Finding
+    from ..core.report import Report
+    from ..core.request import RunRequest
 
 RULE_FAMILIES = ("UP", "SIM", "C4", "PERF", "RUF", "B")
 BACKUP_FOLDER = ".bumba-backup"
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
-    from .commands import get_command
-
-    add_review_options(parser, get_command("improve"))
+    add_review_options(parser, COMMAND)
     parser.add_argument("--apply", action="store_true",
                         help="write the fixes shown into the files (each changed file is backed up first)")
     parser.add_argument("--unsafe-fixes", action="store_true", dest="unsafe_fixes",
@@ -123,7 +123,7 @@ def apply_fixes(paths: list[Path], codes: list[str], version: str, root: Path, u
 
 def _remaining(context: Context, paths: list[Path], request: RunRequest) -> list[Finding]:
     """The fixable findings still there after applying (unsafe fixes not applied, fixes that conflicted)."""
-    from .context import files
+    from ..context import files
 
     fresh = files.collect([os.fspath(p) for p in paths], root=context.root)
     config = request.settings.analyzer_config(
@@ -134,12 +134,10 @@ def _remaining(context: Context, paths: list[Path], request: RunRequest) -> list
 
 def enrich(request: RunRequest, report: Report) -> None:
     """Keep ruff's fixable findings, show the combined diff, and apply it when ``--apply`` was given."""
-    from .core.report import Artifact
+    from ..core.report import Artifact
 
     context = request.context
     if context is not None and not context.python_sources:
-        from .review import ReviewError
-
         raise ReviewError(f"'improve' rewrites Python code, and {report.run.target or 'the target'} holds none "
                           "(.py files, notebooks or a %%bumba cell)")
     fixable = [f for f in report.findings if _fixable(f)]
@@ -195,3 +193,15 @@ def enrich(request: RunRequest, report: Report) -> None:
     remaining = _remaining(context, disk, request)
     report.findings = remaining + others
     report.metrics["remaining_fixable"] = len(remaining)
+
+
+COMMAND = register(Command(
+    "improve", "Refactoring suggestions with patches: ruff's fixes, applied only with --apply.",
+    needs="a notebook, a cell body or a path", order=60,
+    analyzers=("ruff",), ruff_select=RULE_FAMILIES,
+    details="Shows ruff's fixable findings (pyupgrade, simplify, comprehensions, PERF, RUF, bugbear) with "
+    "their diffs and the whole change as one diff. Nothing is written unless --apply is given; then the "
+    "files are backed up to .bumba-backup/ first and ruff's safe fixes for the rules shown are applied "
+    "(--unsafe-fixes adds the others).",
+    arguments=arguments, enrich=enrich,
+))

@@ -30,7 +30,6 @@ line (scoped to the working folder) — stable while the cell is edited below it
 
 from __future__ import annotations
 
-import argparse
 import base64
 import cProfile
 import hashlib
@@ -46,13 +45,13 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .analyzers.base import RULES, Rule
-from .arguments import add_review_options
-from .core.findings import Category, Finding, Location, Severity
+from ..analyzers.base import RULES, Rule
+from ..core.errors import ReviewError
+from ..core.findings import Category, Finding, Location, Severity
 
 if TYPE_CHECKING:
-    from .core.report import Report
-    from .review import RunRequest
+    from ..core.report import Report
+    from ..core.request import RunRequest
 
 SAMPLE_INTERVAL_S = 0.001
 HOT_LINE_SHARE = 0.10  # a line this share of the wall time (or more) is "hot": findings there are promoted
@@ -78,22 +77,6 @@ CELL_RAISED = RULES.add(Rule(
     example_bad="rows = load()\ntotal = rows[0]['price']  # KeyError",
     example_good="rows = load()\ntotal = rows[0].get('price', 0)",
 ))
-
-
-def arguments(parser: argparse.ArgumentParser) -> None:
-    from .commands import get_command
-
-    add_review_options(parser, get_command("improve-performance"))
-    parser.add_argument("--static", action="store_true",
-                        help="%%%%bumba only: review the cell without running it (no profile)")
-    parser.add_argument("--profiler", choices=("auto", "sampling", "pyinstrument", "cprofile"), default="auto",
-                        help="sampling (default: no interpreter hook, full speed), pyinstrument (call tree) or "
-                             "cprofile (call counts); the last two slow Python 3.11 code down, see the docs")
-    parser.add_argument("--label", metavar="NAME",
-                        help="the cell's identity for before/after (default: the cell id, else its first line)")
-    parser.add_argument("--memory", choices=("auto", "rss", "tracemalloc", "off"), default="auto",
-                        help="rss: growth of the peak resident size (Linux, no overhead; the default there); "
-                             "tracemalloc: peak of Python allocations (slows allocation-heavy code 7-20x)")
 
 
 # ---------------------------------------------------------------------------------------------- the run
@@ -411,8 +394,6 @@ def enrich(request: RunRequest, report: Report) -> None:
                                profiler=getattr(request.args, "profiler", "auto") or "auto",
                                memory=getattr(request.args, "memory", "auto") or "auto")
     except ValueError as error:  # --profiler pyinstrument without pyinstrument
-        from .review import ReviewError
-
         raise ReviewError(str(error)) from None
     body_lines = body.splitlines()
     for line in profile.lines:
@@ -426,7 +407,7 @@ def enrich(request: RunRequest, report: Report) -> None:
     _annotate(report, profile, body_lines)
     chart = hot_functions_chart(profile)
     if chart:
-        from .core.report import Artifact
+        from ..core.report import Artifact
 
         report.artifacts.append(Artifact(title="where the cell's time went", mime="image/png", data=chart))
     _compare_with_previous(request, report, profile, body)
