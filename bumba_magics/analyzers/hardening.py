@@ -11,8 +11,8 @@ import ast
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from ..core.findings import Category, Finding, Fix, Severity
 from ..core.rules import rule
-from ..findings import Category, Finding, Fix, Severity
 from .ast_helpers import (
     argument,
     assignment_targets,
