@@ -179,7 +179,8 @@ def _run_agent(report: Report, cmd: Command, context: Context, agent: Any, setti
         measured = f"Measurements taken in this run (ground your recommendations in them):\n{numbers[:6000]}"
     try:
         result = run_agent(
-            command=cmd.name, context=context, agent=agent, settings=settings, offline_findings=report.findings,
+            command=cmd.name, instructions=cmd.agent_brief, context=context, agent=agent, settings=settings,
+            offline_findings=report.findings,
             shell=shell, store=store, events=events, target=target, extra_context=measured,
         )
     except AgentUnavailable as error:

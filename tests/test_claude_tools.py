@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from bumba_magics.context.files import collect
-from bumba_magics.engines.tools import MAX_READ_LINES, ToolBox, describe, report_finding_schema
+from bumba_magics.engines.claude.tools import MAX_READ_LINES, ToolBox, describe, report_finding_schema
 from bumba_magics.store import Store
 
 

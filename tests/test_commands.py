@@ -1,6 +1,5 @@
 import pytest
 
-from bumba_magics.commands.parser import HelpShown, UsageError, format_for, parse, review_overrides
 from bumba_magics.commands import (
     COMMANDS,
     Command,
@@ -9,6 +8,7 @@ from bumba_magics.commands import (
     get_command,
     require_available,
 )
+from bumba_magics.commands.parser import HelpShown, UsageError, format_for, parse, review_overrides
 from bumba_magics.findings import Severity
 
 

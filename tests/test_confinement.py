@@ -22,7 +22,7 @@ from bumba_magics.agents import discover_agents_with_errors
 from bumba_magics.cli import main
 from bumba_magics.context.confine import Refused, confine, read_bytes
 from bumba_magics.context.files import collect
-from bumba_magics.engines.tools import ToolBox
+from bumba_magics.engines.claude.tools import ToolBox
 from bumba_magics.review import review
 
 OUTSIDE_TEXT = "root:x:0:0:root:/root:/bin/bash"  # what /etc/passwd starts with; here a file we write

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from bumba_magics.engines.claude.tools import ToolBox
 from bumba_magics.engines.safe_git import REPOSITORY_COMMANDS, split_key
-from bumba_magics.engines.tools import ToolBox
 
 EMAIL = "tess@example.com"
 SIGNATURES = {

@@ -407,7 +407,7 @@ def test_sarif_of_every_kind_of_failure_is_valid(tmp_path):
 
 
 def test_the_agents_analyzer_tool_says_which_file_it_could_not_analyze(deep_project):
-    from bumba_magics.engines.tools import ToolBox
+    from bumba_magics.engines.claude.tools import ToolBox
 
     output = ToolBox(root=deep_project).run_analyzer(".", ["security", "ruff"])
     assert "not analyzed: analyzer ruff failed on deep.py" in output

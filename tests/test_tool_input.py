@@ -8,7 +8,7 @@ import threading
 import pytest
 from fake_anthropic import FakeAnthropic, Reply, text, tool_use
 
-from bumba_magics.engines.tools import MAX_LIST, ToolBox
+from bumba_magics.engines.claude.tools import MAX_LIST, ToolBox
 from bumba_magics.review import review
 
 KEY = "sk-ant-test-not-a-real-key"

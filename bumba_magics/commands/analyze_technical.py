@@ -10,4 +10,6 @@ COMMAND = register(Command(
     analyzers=("architecture", "ruff", "hygiene"), ruff_select=("C90",), aliases=("analyze",),
     details="Builds the import graph (cycles, layer violations from [tool.bumba] layers, fan-in/fan-out, "
     "large and dead modules), measures cyclomatic complexity per function and checks notebook hygiene.",
+    agent_brief="Lane: analyze-technical. Judge the structure: module boundaries, cycles, layering, "
+    "coupling, and the functions too complex to change safely.",
 ))

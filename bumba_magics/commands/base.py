@@ -43,6 +43,7 @@ class Command:
     # called after the analyzers, ``enrich(request, report)``: measurements (profiling, budgets, fixes)
     enrich: Callable[[RunRequest, Report], None] | None = None
     gate: str | None = None  # the --fail-on level when neither the user nor [tool.bumba] sets one
+    agent_brief: str = ""  # what the Claude engine is told this command is for (its system prompt's last part)
     # modules declaring rules the command reports (docs coverage, deployment, profiling): imported by the
     # rules page and ``explain`` so they know every rule without the command having run
     rule_modules: tuple[str, ...] = ()

@@ -122,4 +122,5 @@ COMMAND = register(Command(
     "report.metrics. --update-baseline records the current findings as the baseline "
     "(bumba-baseline.json in the root).",
     enrich=enrich,
+    agent_brief="Lane: checkpoint. Say plainly what is risky in the current state and whether it should pass.",
 ))

@@ -102,7 +102,8 @@ def run(request: RunRequest) -> ContextPreview:
         agent = resolve_agent(settings.agent, project_dir=context.root)
     except (AgentFileError, AgentNotFound) as error:
         raise ReviewError(str(error)) from None
-    prepared = prepare(command=command.name, context=context, agent=agent, settings=settings,
+    prepared = prepare(command=command.name, instructions=command.agent_brief, context=context, agent=agent,
+                       settings=settings,
                        offline_findings=offline.findings, shell=request.shell, target=offline.run.target)
     return ContextPreview(command.name, prepared)
 

@@ -55,7 +55,8 @@ def run(request: RunRequest) -> Report:
     task = (f"The user's request, for a new cell below theirs:\n{ask}\n\nRead what you need (cells, modules, "
             "variable shapes), then call write_cell once with the complete code. Do not report findings unless "
             "something blocks the request.")
-    result = run_agent(command=COMMAND.name, context=context, agent=agent, settings=settings, task=task,
+    result = run_agent(command=COMMAND.name, instructions=COMMAND.agent_brief,
+                       context=context, agent=agent, settings=settings, task=task,
                        shell=request.shell, store=store, events=request.events, target="<cell>",
                        api_key=request.overrides.get("api_key"))
     report = agent_report(request, "<cell>", context.root, agent, result, started)
@@ -88,4 +89,7 @@ COMMAND = register(Command(
     details="%%bumba implement, then describe the code in the cell. The agent reads the notebook and the "
     "repository, then writes the code into a new cell below yours, listing the files it read. It is "
     "never executed for you.",
+    agent_brief="Lane: implement. Write the code the user asks for, as one notebook cell that fits their "
+    "notebook and project (read what you need first). Hand it over with write_cell. It is "
+    "inserted below their cell and never run for them. Keep the narrative short.",
 ))

@@ -44,4 +44,6 @@ COMMAND = register(Command(
     "cProfile) in the notebook's namespace; wall and CPU time, hot functions and lines, memory peak, a "
     "chart, static findings on hot lines promoted, and before/after against the cell's previous run.",
     arguments=arguments, enrich=profile_cell, rule_modules=("bumba_magics.measure.profiling",),
+    agent_brief="Lane: improve-performance. Explain where time and memory go (use measurements when "
+    "given) and propose rewrites that cut them, with code.",
 ))

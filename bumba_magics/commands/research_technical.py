@@ -40,7 +40,8 @@ def run(request: RunRequest) -> Report:
     extra = "<installed-packages>\n" + "\n".join(packages) + "\n</installed-packages>" if packages else ""
     task = (f"Research question: {topic}\n\nSearch the web for current, authoritative sources; use the installed "
             "versions above to make the answer specific to this environment. Cite sources.")
-    result = run_agent(command=COMMAND.name, context=None, agent=agent, settings=settings, task=task,
+    result = run_agent(command=COMMAND.name, instructions=COMMAND.agent_brief,
+                       context=None, agent=agent, settings=settings, task=task,
                        extra_context=extra, shell=request.shell, store=store, events=request.events, target=topic,
                        api_key=request.overrides.get("api_key"))
     if result.citations:
@@ -99,4 +100,7 @@ COMMAND = register(Command(
     run=run, arguments=arguments,
     details="The agent searches the web (the API's server-side search) and reads the installed versions "
     "and licences of the packages the topic and the cell name; the answer cites its sources.",
+    agent_brief="Lane: research-technical. Answer the question with current sources found through "
+    "web_search, and the installed package versions given in the context. Cite every "
+    "claim that comes from a source. End with a short recommendation.",
 ))

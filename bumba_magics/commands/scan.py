@@ -15,4 +15,6 @@ COMMAND = register(Command(
     analyzers=("ruff", "security", "dataflow", "secrets"), ruff_select=("S",), ruff_ignore=SECURITY_RUFF_IGNORE,
     details="Runs ruff's security rules (S), bumba's own AST security checks and the secret scanner over "
     "code, notebook outputs and config files.",
+    agent_brief="Lane: scan. Hunt for exploitable weaknesses: injection, unsafe deserialisation, secrets, dangerous "
+    "calls, missing authorisation. Confirm or dismiss each offline finding that matters.",
 ))

@@ -10,4 +10,6 @@ COMMAND = register(Command(
     needs="a notebook, a cell body, a file, a folder or a glob", order=20,
     analyzers=("ruff", "security", "dataflow", "hardening", "secrets"), ruff_select=("S",),
     ruff_ignore=SECURITY_RUFF_IGNORE,
+    agent_brief="Lane: secure. Do what scan does, then check hardening (framework settings, auth, crypto, "
+    "transport) and give a concrete fix for each gap.",
 ))

@@ -26,13 +26,13 @@ from typing import Any
 import re2
 from pydantic import ValidationError
 
-from ..context.confine import OUTSIDE_LINK, Confinement, Refused, TooLarge, confine, inside, read_bytes
-from ..context.files import IgnoreRules, collect, display_path, walk
-from ..context.notebook import notebook_source, split_lines
-from ..context.redact import is_credential_file
-from ..context.source import Context, Source
-from ..core.findings import Finding, finding_json_schema
-from .safe_git import GitError, run_git
+from ...context.confine import OUTSIDE_LINK, Confinement, Refused, TooLarge, confine, inside, read_bytes
+from ...context.files import IgnoreRules, collect, display_path, walk
+from ...context.notebook import notebook_source, split_lines
+from ...context.redact import is_credential_file
+from ...context.source import Context, Source
+from ...core.findings import Finding, finding_json_schema
+from ..safe_git import GitError, run_git
 from .tool_input import problems
 
 MAX_READ_LINES = 400
@@ -413,8 +413,8 @@ class ToolBox:
 
     # analyzers, memory, git ------------------------------------------------------------------------------
     def run_analyzer(self, path: str = ".", analyzers: list[str] | None = None) -> str:
-        from ..analyzers.base import AnalyzerConfig
-        from .offline import run_offline
+        from ...analyzers.base import AnalyzerConfig
+        from ..offline import run_offline
 
         known = ("ruff", "security", "secrets", "performance", "architecture", "hygiene", "hardening")
         names = tuple(analyzers or ("security", "secrets", "performance"))

@@ -20,10 +20,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..context.notebook import split_lines
-from ..context.redact import Redactor, is_credential_file
-from ..context.source import Context, Source
-from ..core.findings import Finding
+from ...context.notebook import split_lines
+from ...context.redact import Redactor, is_credential_file
+from ...context.source import Context, Source
+from ...core.findings import Finding
 
 CHARS_PER_TOKEN = 4  # Claude's tokenizer averages 3.5-4 characters per token on code; an estimate is enough
 MAX_OUTPUT_LINES = 30
