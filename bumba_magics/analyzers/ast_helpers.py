@@ -44,6 +44,12 @@ def argument(call: ast.Call, position: int, *names: str) -> ast.expr | None:
     return None
 
 
+def passed_keywords(call: ast.Call, names: Iterable[str]) -> list[ast.keyword]:
+    """The keywords of ``call`` named one of ``names``, in the order the call passes them."""
+    wanted = set(names)
+    return [k for k in call.keywords if k.arg in wanted]
+
+
 def has_double_star(call: ast.Call) -> bool:
     """``f(**options)`` may set anything: checks that look for a missing keyword must stay quiet."""
     return any(k.arg is None for k in call.keywords)

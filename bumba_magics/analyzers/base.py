@@ -142,20 +142,14 @@ class NodeContext:
 
 
 class CheckRegistry:
-    """Checks by node type, so one walk serves every rule."""
+    """Checks by node type, so one walk serves every rule. Analyzers do not add to it directly: they
+    declare their checks with :meth:`Checks.on`, which files them here."""
 
     def __init__(self) -> None:
         self._by_type: dict[type, list[tuple[str, Check]]] = defaultdict(list)
 
-    def register(self, group: str, *node_types: type) -> Callable[[Check], Check]:
-        """Decorator: ``@CHECKS.register("security", ast.Call)``. ``group`` is the analyzer's name."""
-
-        def decorator(check: Check) -> Check:
-            for node_type in node_types:
-                self._by_type[node_type].append((group, check))
-            return check
-
-        return decorator
+    def add(self, group: str, node_type: type, check: Check) -> None:
+        self._by_type[node_type].append((group, check))
 
     def for_groups(self, groups: set[str]) -> dict[type, list[Check]]:
         return {
@@ -178,51 +172,68 @@ def call_name(node: ast.Call, ctx: NodeContext) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Call checks: one check per node type, handlers looked up by callee name or keyword name
-# ---------------------------------------------------------------------------------------------------------
+class Checks:
+    """The checks of one AST analyzer, and the one way to declare a check: ``@checks.on(...)``.
 
-CallHandler = Callable[[ast.Call, NodeContext], Findings]
-KeywordHandler = Callable[[ast.Call, ast.keyword, NodeContext], Findings]
+    A check is a function ``(node, ctx)`` that yields ``ctx.finding(RULE, node)``; ``on`` says which nodes
+    it is given:
 
+    - ``@checks.on("execute", "executemany")`` — calls whose callee's last name is one of these
+      (``cur.execute(...)``, ``execute(...)``, and ``ex(...)`` after ``from db import execute as ex``);
+    - ``@checks.on(keywords=("verify", "verify_ssl"))`` — calls that pass one of these keywords, given once
+      per call however many of them it passes;
+    - ``@checks.on(ast.For, ast.AsyncFor)`` — every node of these types.
 
-class CallChecks:
-    """Routes each ``ast.Call`` to the handlers for its callee's last name and for its keyword names.
-
-    A single registered check with dictionary lookups keeps the cost per call node flat however many
-    rules there are.
+    Calls are routed by dictionary lookups on the callee's name and the keywords' names, in one check
+    registered for ``ast.Call``: the cost per call node stays flat however many rules there are.
+    ``group`` is the analyzer's name (:class:`AstGroupAnalyzer` runs the checks of its own group).
     """
 
     def __init__(self, group: str) -> None:
-        self.by_name: dict[str, list[CallHandler]] = defaultdict(list)
-        self.by_keyword: dict[str, list[KeywordHandler]] = defaultdict(list)
-        CHECKS.register(group, ast.Call)(self.check)
+        self.group = group
+        self._by_callee: dict[str, list[Check]] = defaultdict(list)
+        self._by_keyword: dict[str, list[Check]] = defaultdict(list)
+        self._routing_calls = False
 
-    def on(self, *names: str) -> Callable[[CallHandler], CallHandler]:
-        def decorator(handler: CallHandler) -> CallHandler:
-            for name in names:
-                self.by_name[name].append(handler)
-            return handler
+    def on(self, *nodes: str | type[ast.AST], keywords: Iterable[str] = ()) -> Callable[[Check], Check]:
+        callees = [n for n in nodes if isinstance(n, str)]
+        node_types = [n for n in nodes if not isinstance(n, str)]
+        if isinstance(keywords, str):  # keywords="verify" would register "v", "e", "r" …
+            raise TypeError(f"on() takes keywords=({keywords!r},), a tuple of names")
+        keywords = tuple(keywords)
+        if not (callees or node_types or keywords):
+            raise TypeError("on() takes callee names, AST node types or keywords=(names...)")
+        for node_type in node_types:
+            if not (isinstance(node_type, type) and issubclass(node_type, ast.AST)):
+                raise TypeError(f"on() takes AST node types, not {node_type!r}")
+
+        def decorator(check: Check) -> Check:
+            for node_type in node_types:
+                CHECKS.add(self.group, node_type, check)
+            for name in callees:
+                self._by_callee[name].append(check)
+            for name in keywords:
+                self._by_keyword[name].append(check)
+            if (callees or keywords) and not self._routing_calls:
+                CHECKS.add(self.group, ast.Call, self._route_call)
+                self._routing_calls = True
+            return check
 
         return decorator
 
-    def on_keyword(self, *names: str) -> Callable[[KeywordHandler], KeywordHandler]:
-        def decorator(handler: KeywordHandler) -> KeywordHandler:
-            for name in names:
-                self.by_keyword[name].append(handler)
-            return handler
-
-        return decorator
-
-    def check(self, node: ast.AST, ctx: NodeContext) -> Findings:
+    def _route_call(self, node: ast.AST, ctx: NodeContext) -> Findings:
         assert isinstance(node, ast.Call)
         findings: list[Finding | None] = []
-        for handler in self.by_name.get(call_name(node, ctx) or "", ()):
-            findings.extend(handler(node, ctx))
-        if self.by_keyword:
+        for check in self._by_callee.get(call_name(node, ctx) or "", ()):
+            findings.extend(check(node, ctx) or ())
+        if self._by_keyword:
+            given: list[Check] = []
             for kw in node.keywords:
-                for keyword_handler in self.by_keyword.get(kw.arg or "", ()):
-                    findings.extend(keyword_handler(node, kw, ctx))
+                for check in self._by_keyword.get(kw.arg or "", ()):
+                    if check not in given:
+                        given.append(check)
+            for check in given:
+                findings.extend(check(node, ctx) or ())
         return findings
 
 

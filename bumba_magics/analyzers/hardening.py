@@ -8,7 +8,6 @@ with a known safer value, so every finding carries that value as its fix. They s
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from ..core.findings import Category, Finding, Fix, Severity
@@ -21,16 +20,17 @@ from .ast_helpers import (
     is_const,
     keyword,
     keyword_value,
+    passed_keywords,
     py_str,
     rewrite,
     segment,
     strings_in,
 )
-from .base import CHECKS, AstGroupAnalyzer, CallChecks, Findings, NodeContext, call_name, register_analyzer
+from .base import AstGroupAnalyzer, Checks, Findings, NodeContext, call_name, register_analyzer
 from .security.facts import at_module_level, module_facts
 
 GROUP = "hardening"
-calls = CallChecks(GROUP)
+checks = Checks(GROUP)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -110,7 +110,13 @@ def _setting_finding(ctx: NodeContext, node: ast.AST, setting: str, value: ast.e
                        fix=Fix(description=f"Turn {setting} on.", code=rewrite(ctx.source, node, value, fixed)))
 
 
-def _check_settings_assignment(node: ast.Assign, target: ast.expr, ctx: NodeContext) -> Findings:
+@checks.on(ast.Assign, ast.AnnAssign)
+def check_settings_assignment(node: ast.Assign | ast.AnnAssign, ctx: NodeContext) -> Findings:
+    for target in assignment_targets(node):
+        yield from _setting_assigned(node, target, ctx)
+
+
+def _setting_assigned(node: ast.Assign | ast.AnnAssign, target: ast.expr, ctx: NodeContext) -> Findings:
     value = node.value
     if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and target.value.attr == "config":
         setting = const_str(target.slice)  # app.config["SESSION_COOKIE_SECURE"] = False
@@ -138,14 +144,17 @@ def _check_settings_assignment(node: ast.Assign, target: ast.expr, ctx: NodeCont
                                                   code=rewrite(ctx.source, node, value, "31_536_000")))
 
 
-@calls.on_keyword(*_SECURE_FLAGS, *_HTTPONLY_FLAGS)
-def check_config_update(node: ast.Call, kw: ast.keyword, ctx: NodeContext) -> Findings:
+@checks.on(keywords=(*_SECURE_FLAGS, *_HTTPONLY_FLAGS))
+def check_config_update(node: ast.Call, ctx: NodeContext) -> Findings:
     """``app.config.update(SESSION_COOKIE_SECURE=False)``."""
-    if call_name(node, ctx) == "update" and kw.arg and is_const(kw.value, False):
-        yield _setting_finding(ctx, node, kw.arg, kw.value)
+    if call_name(node, ctx) != "update":
+        return
+    for kw in passed_keywords(node, (*_SECURE_FLAGS, *_HTTPONLY_FLAGS)):
+        if kw.arg and is_const(kw.value, False):
+            yield _setting_finding(ctx, node, kw.arg, kw.value)
 
 
-@calls.on("set_cookie")
+@checks.on("set_cookie")
 def check_set_cookie(node: ast.Call, ctx: NodeContext) -> Findings:
     for flag, cookie_rule in (("secure", COOKIE_NOT_SECURE), ("httponly", COOKIE_NOT_HTTPONLY)):
         found = keyword(node, flag)
@@ -182,7 +191,7 @@ def _disables_signature(options: ast.expr | None) -> bool:
     )
 
 
-@calls.on("decode")
+@checks.on("decode")
 def check_jwt_decode(node: ast.Call, ctx: NodeContext) -> Findings:
     qualname = ctx.qualname(node.func) or ""
     if not qualname.startswith(("jwt.", "jose.")):
@@ -247,7 +256,7 @@ _BROKEN_PYCRYPTO = {"DES", "DES3", "ARC4", "ARC2", "Blowfish", "CAST", "XOR"}
 _BROKEN_CRYPTOGRAPHY = {"TripleDES", "ARC4", "Blowfish", "IDEA", "CAST5", "SEED"}
 
 
-@calls.on("new")
+@checks.on("new")
 def check_pycryptodome_cipher(node: ast.Call, ctx: NodeContext) -> Findings:
     parts = (ctx.qualname(node.func) or "").split(".")
     if len(parts) < 4 or parts[0] not in ("Crypto", "Cryptodome") or parts[1] != "Cipher":
@@ -267,7 +276,7 @@ def check_pycryptodome_cipher(node: ast.Call, ctx: NodeContext) -> Findings:
                                                and isinstance(mode.value, ast.Name) else "AES.MODE_GCM")))
 
 
-@calls.on(*_BROKEN_CRYPTOGRAPHY, "ECB")
+@checks.on(*_BROKEN_CRYPTOGRAPHY, "ECB")
 def check_cryptography_cipher(node: ast.Call, ctx: NodeContext) -> Findings:
     qualname = ctx.qualname(node.func) or ""
     name = call_name(node, ctx)
@@ -294,7 +303,7 @@ def _key_size_argument(node: ast.Call, qualname: str) -> ast.expr | None:
     return None
 
 
-@calls.on("generate_private_key", "generate")
+@checks.on("generate_private_key", "generate")
 def check_key_size(node: ast.Call, ctx: NodeContext) -> Findings:
     qualname = ctx.qualname(node.func) or ""
     size = _key_size_argument(node, qualname)
@@ -353,7 +362,7 @@ _OLD_PROTOCOLS = {"PROTOCOL_SSLv2", "PROTOCOL_SSLv3", "PROTOCOL_TLSv1", "PROTOCO
 _OLD_VERSIONS = {"SSLv3", "TLSv1", "TLSv1_1"}
 
 
-@calls.on(*_SERVER_RUNNERS)
+@checks.on(*_SERVER_RUNNERS)
 def check_bind_all(node: ast.Call, ctx: NodeContext) -> Findings:
     qualname = ctx.qualname(node.func) or ""
     if qualname.startswith("asyncio"):
@@ -392,7 +401,7 @@ def _is_remote_plain_http(url: str) -> bool:
     return not host.startswith("169.254.")  # link-local: cloud metadata endpoints have no TLS
 
 
-@calls.on(*_HTTP_METHODS)
+@checks.on(*_HTTP_METHODS)
 def check_plain_http(node: ast.Call, ctx: NodeContext) -> Findings:
     qualname = ctx.qualname(node.func) or ""
     receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
@@ -423,7 +432,7 @@ def _old_protocol(node: ast.AST | None, ctx: NodeContext) -> str | None:
     return None
 
 
-@calls.on("SSLContext", "Context", "wrap_socket")
+@checks.on("SSLContext", "Context", "wrap_socket")
 def check_tls_protocol(node: ast.Call, ctx: NodeContext) -> Findings:
     qualname = ctx.qualname(node.func) or ""
     candidates = [*node.args[:1], *(k.value for k in node.keywords if k.arg in ("protocol", "ssl_version",
@@ -441,31 +450,20 @@ def check_tls_protocol(node: ast.Call, ctx: NodeContext) -> Findings:
                                               "server_hostname=host)."))
 
 
-def _check_minimum_version(node: ast.Assign, target: ast.expr, ctx: NodeContext) -> Findings:
-    if isinstance(target, ast.Attribute) and target.attr == "minimum_version":
-        protocol = _old_protocol(node.value, ctx)
-        if protocol is not None:
-            yield ctx.finding(OLD_TLS, node, title=f"minimum_version = {protocol} allows obsolete TLS",
-                              fix=Fix(description="Require TLS 1.2 or newer.",
-                                      code=rewrite(ctx.source, node, node.value, "ssl.TLSVersion.TLSv1_2")))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Assignments and the analyzer
-# ---------------------------------------------------------------------------------------------------------
-
-_ASSIGNMENT_CHECKS: list[Callable[[ast.Assign, ast.expr, NodeContext], Findings]] = [
-    _check_settings_assignment, _check_minimum_version,
-]
-
-
-@CHECKS.register(GROUP, ast.Assign, ast.AnnAssign)
-def check_assignments(node: ast.AST, ctx: NodeContext) -> Findings:
-    findings: list[Finding | None] = []
+@checks.on(ast.Assign, ast.AnnAssign)
+def check_minimum_version(node: ast.Assign | ast.AnnAssign, ctx: NodeContext) -> Findings:
     for target in assignment_targets(node):
-        for check in _ASSIGNMENT_CHECKS:
-            findings.extend(check(node, target, ctx))  # type: ignore[arg-type]
-    return findings
+        if isinstance(target, ast.Attribute) and target.attr == "minimum_version":
+            protocol = _old_protocol(node.value, ctx)
+            if protocol is not None:
+                yield ctx.finding(OLD_TLS, node, title=f"minimum_version = {protocol} allows obsolete TLS",
+                                  fix=Fix(description="Require TLS 1.2 or newer.",
+                                          code=rewrite(ctx.source, node, node.value, "ssl.TLSVersion.TLSv1_2")))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The analyzer
+# ---------------------------------------------------------------------------------------------------------
 
 
 @register_analyzer

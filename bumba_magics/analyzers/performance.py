@@ -18,14 +18,15 @@ from ..context.source import Context, Source
 from ..core.findings import Category, Finding, Fix, Severity
 from ..core.rules import rule
 from .base import (
-    CHECKS,
     AnalyzerConfig,
     AstGroupAnalyzer,
+    Checks,
     NodeContext,
     register_analyzer,
 )
 
 GROUP = "performance"
+checks = Checks(GROUP)
 BENCH = "benchmarks/perf_rationale.py"
 
 
@@ -438,7 +439,7 @@ def _itertuples_fix(loop: ast.For | ast.AsyncFor, ctx: NodeContext) -> Fix | Non
                code=code)
 
 
-@CHECKS.register(GROUP, ast.For, ast.AsyncFor)
+@checks.on(ast.For, ast.AsyncFor)
 def check_row_loops(node: ast.For | ast.AsyncFor, ctx: NodeContext) -> Iterator[Finding | None]:
     iterable = node.iter
     method = (
@@ -518,7 +519,7 @@ def _vectorisable(node: ast.AST, param: str, mode: str) -> bool:
     return False
 
 
-@CHECKS.register(GROUP, ast.Call)
+@checks.on(ast.Call)
 def check_apply(node: ast.Call, ctx: NodeContext) -> Iterator[Finding | None]:
     if not (isinstance(node.func, ast.Attribute) and node.func.attr == "apply"):
         return
@@ -605,7 +606,7 @@ def _accumulates(target: ast.expr, loop: ast.AST) -> bool:
     return True
 
 
-@CHECKS.register(GROUP, ast.AugAssign, ast.Assign)
+@checks.on(ast.AugAssign, ast.Assign)
 def check_string_building(node: ast.AugAssign | ast.Assign, ctx: NodeContext) -> Iterator[Finding | None]:
     loop = _enclosing_loop(node, ctx)
     if loop is None:
@@ -637,7 +638,7 @@ def check_string_building(node: ast.AugAssign | ast.Assign, ctx: NodeContext) ->
 _RE_FUNCTIONS = {"compile", "match", "search", "fullmatch", "findall", "finditer", "sub", "subn", "split"}
 
 
-@CHECKS.register(GROUP, ast.Call)
+@checks.on(ast.Call)
 def check_regex_in_loop(node: ast.Call, ctx: NodeContext) -> Iterator[Finding | None]:
     name = ctx.qualname(node.func)
     if not name or not name.startswith("re.") or name[3:] not in _RE_FUNCTIONS or not node.args:
@@ -718,7 +719,7 @@ def _runs_a_different_statement(node: ast.Call, loop: ast.AST) -> bool:
     )
 
 
-@CHECKS.register(GROUP, ast.Call)
+@checks.on(ast.Call)
 def check_query_in_loop(node: ast.Call, ctx: NodeContext) -> Iterator[Finding | None]:
     if not _is_query_call(node):
         return
@@ -780,7 +781,7 @@ def _related_access(node: ast.AST, row: str) -> str | None:
     return relation
 
 
-@CHECKS.register(GROUP, ast.For, ast.AsyncFor)
+@checks.on(ast.For, ast.AsyncFor)
 def check_lazy_relations(node: ast.For | ast.AsyncFor, ctx: NodeContext) -> Iterator[Finding | None]:
     if not isinstance(node.target, ast.Name):
         return
@@ -825,7 +826,7 @@ def _list_valued(node: ast.AST | None) -> bool:
     return isinstance(node, (ast.Name, ast.Attribute)) and _last_name(node) in ("list", "List")
 
 
-@CHECKS.register(GROUP, ast.Compare)
+@checks.on(ast.Compare)
 def check_list_membership(node: ast.Compare, ctx: NodeContext) -> Iterator[Finding | None]:
     for op, right in zip(node.ops, node.comparators):
         if not isinstance(op, (ast.In, ast.NotIn)):
@@ -901,7 +902,7 @@ def _written_in(loop: ast.AST, call: ast.Call) -> bool:
     return False
 
 
-@CHECKS.register(GROUP, ast.Call)
+@checks.on(ast.Call)
 def check_repeated_io(node: ast.Call, ctx: NodeContext) -> Iterator[Finding | None]:
     name = ctx.qualname(node.func)
     is_path_read = (
@@ -954,7 +955,7 @@ def _grows(target: str, value: ast.expr, ctx: NodeContext) -> str | None:
     return None
 
 
-@CHECKS.register(GROUP, ast.Assign)
+@checks.on(ast.Assign)
 def check_growing_frame(node: ast.Assign, ctx: NodeContext) -> Iterator[Finding | None]:
     if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
         return
@@ -990,7 +991,7 @@ def _min_max_rewrite(call: ast.Call, position: int, source: Source) -> str | Non
     return ast.unparse(ast.Call(func=ast.Name(id=function, ctx=ast.Load()), args=call.args, keywords=keywords))
 
 
-@CHECKS.register(GROUP, ast.Subscript)
+@checks.on(ast.Subscript)
 def check_first_of_sorted(node: ast.Subscript, ctx: NodeContext) -> Iterator[Finding | None]:
     call = node.value
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and len(call.args) == 1
@@ -1031,7 +1032,7 @@ _BLOCKING_HTTP = {
 } | {"urllib.request.urlopen"}
 
 
-@CHECKS.register(GROUP, ast.Call)
+@checks.on(ast.Call)
 def check_blocking_in_async(node: ast.Call, ctx: NodeContext) -> Iterator[Finding | None]:
     if not isinstance(ctx.function, ast.AsyncFunctionDef):
         return

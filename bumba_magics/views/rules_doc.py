@@ -11,8 +11,7 @@ from collections.abc import Iterable
 
 from ..core.findings import Category
 from ..core.rules import RULES, Rule
-from .markdown import md_cell, md_escape, md_fence
-from .mimebundle import md_reference
+from .markdown import md_cell, md_escape, md_fence, md_reference
 
 _NOT_SLUG = re.compile(r"[^\w\- ]")
 

@@ -20,8 +20,8 @@ from urllib.parse import quote
 from ..core import __version__
 from ..core.findings import Finding, FlowStep, Location, Severity
 from ..core.rules import RULES
-from .markdown import md_escape
-from .mimebundle import md_reference, sorted_findings
+from .markdown import md_escape, md_reference
+from .presentation import sorted_findings
 
 if TYPE_CHECKING:
     from ..core.report import Report

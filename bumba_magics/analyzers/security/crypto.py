@@ -17,7 +17,7 @@ from ..ast_helpers import (
     segment,
 )
 from ..base import Findings, NodeContext
-from .dispatch import calls
+from .dispatch import checks
 from .facts import reaching_bindings
 
 # ---------------------------------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def _hash_name(node: ast.Call, ctx: NodeContext) -> str | None:
     return None
 
 
-@calls.on(*_FAST_HASHES, "new")
+@checks.on(*_FAST_HASHES, "new")
 def check_password_hash(node: ast.Call, ctx: NodeContext) -> Findings:
     algorithm = _hash_name(node, ctx)
     if algorithm is None:
@@ -84,7 +84,7 @@ def check_password_hash(node: ast.Call, ctx: NodeContext) -> Findings:
         )
 
 
-@calls.on("update")
+@checks.on("update")
 def check_password_hash_update(node: ast.Call, ctx: NodeContext) -> Findings:
     """``h = hashlib.sha256(); h.update(password)``: the hash object comes from a binding in scope."""
     if not (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.args):
@@ -176,7 +176,7 @@ def _receiving_names(node: ast.AST, ctx: NodeContext) -> Iterator[str]:
         child = parent
 
 
-@calls.on(*_RANDOM_FUNCTIONS)
+@checks.on(*_RANDOM_FUNCTIONS)
 def check_random_secret(node: ast.Call, ctx: NodeContext) -> Findings:
     qualname = ctx.qualname(node.func) or ""
     if not qualname.startswith("random.") or qualname.count(".") != 1:

@@ -19,7 +19,7 @@ from ..ast_helpers import (
     segment,
 )
 from ..base import Findings, NodeContext
-from .dispatch import calls
+from .dispatch import checks
 from .facts import reaching_bindings
 
 # ---------------------------------------------------------------------------------------------------------
@@ -47,7 +47,7 @@ _SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
 _UNSAFE_YAML_LOADERS = {"Loader", "UnsafeLoader", "FullLoader", "CLoader", "CUnsafeLoader", "CFullLoader"}
 
 
-@calls.on("load", "loads", "Unpickler", "decode", "open", "read_pickle", "load_all", "unsafe_load",
+@checks.on("load", "loads", "Unpickler", "decode", "open", "read_pickle", "load_all", "unsafe_load",
           "unsafe_load_all", "full_load", "full_load_all")
 def check_deserialisation(node: ast.Call, ctx: NodeContext) -> Findings:
     qualname = ctx.qualname(node.func)

@@ -1,7 +1,8 @@
-"""The security analyzer's call dispatcher: every family module registers its call checks on it."""
+"""The security analyzer's checks: every family module declares its checks on this one object, so a call
+node is routed once for all of them."""
 
 from __future__ import annotations
 
-from ..base import CallChecks
+from ..base import Checks
 
-calls = CallChecks("security")
+checks = Checks("security")

@@ -8,17 +8,19 @@ import ast
 from ...core.findings import Category, Fix, Severity
 from ...core.rules import rule
 from ..ast_helpers import (
+    assignment_targets,
     call_with,
     const_str,
     has_double_star,
     is_const,
     keyword_value,
     last_name,
+    passed_keywords,
     rewrite,
     strings_in,
 )
 from ..base import Findings, NodeContext, call_name
-from .dispatch import calls
+from .dispatch import checks
 from .facts import at_module_level, module_facts
 
 # ---------------------------------------------------------------------------------------------------------
@@ -61,48 +63,55 @@ def _is_app_runner(node: ast.Call, name: str, qualname: str, ctx: NodeContext) -
     )
 
 
-@calls.on_keyword("debug", "use_debugger")
-def check_debug_keyword(node: ast.Call, kw: ast.keyword, ctx: NodeContext) -> Findings:
-    if not is_const(kw.value, True):
-        return
+_DEBUG_KEYWORDS = ("debug", "use_debugger")
+
+
+@checks.on(keywords=_DEBUG_KEYWORDS)
+def check_debug_keyword(node: ast.Call, ctx: NodeContext) -> Findings:
     name = call_name(node, ctx)
     qualname = ctx.qualname(node.func) or ""
-    if name in _RUNNERS and _is_app_runner(node, name, qualname, ctx):
-        yield ctx.finding(DEBUG_MODE, node, title=f"{ast.unparse(node.func)}(…, {kw.arg}=True) runs the "
-                          "server in debug mode", fix=_debug_fix(ctx, node, kw.value, "FLASK_DEBUG"))
-    elif name in _DEBUG_APPS:
-        yield ctx.finding(DEBUG_MODE, node, severity=Severity.medium,
-                          title=f"{name}(debug=True) returns tracebacks to clients",
-                          fix=_debug_fix(ctx, node, kw.value, "APP_DEBUG"))
+    for kw in passed_keywords(node, _DEBUG_KEYWORDS):
+        if not is_const(kw.value, True):
+            continue
+        if name in _RUNNERS and _is_app_runner(node, name, qualname, ctx):
+            yield ctx.finding(DEBUG_MODE, node, title=f"{ast.unparse(node.func)}(…, {kw.arg}=True) runs the "
+                              "server in debug mode", fix=_debug_fix(ctx, node, kw.value, "FLASK_DEBUG"))
+        elif name in _DEBUG_APPS:
+            yield ctx.finding(DEBUG_MODE, node, severity=Severity.medium,
+                              title=f"{name}(debug=True) returns tracebacks to clients",
+                              fix=_debug_fix(ctx, node, kw.value, "APP_DEBUG"))
 
 
-@calls.on_keyword("DEBUG")
-def check_config_update_debug(node: ast.Call, kw: ast.keyword, ctx: NodeContext) -> Findings:
-    if call_name(node, ctx) == "update" and is_const(kw.value, True):
-        yield ctx.finding(DEBUG_MODE, node, title="config.update(DEBUG=True) switches debug mode on",
-                          fix=_debug_fix(ctx, node, kw.value, "FLASK_DEBUG"))
+@checks.on(keywords=("DEBUG",))
+def check_config_update_debug(node: ast.Call, ctx: NodeContext) -> Findings:
+    for kw in passed_keywords(node, ("DEBUG",)):
+        if call_name(node, ctx) == "update" and is_const(kw.value, True):
+            yield ctx.finding(DEBUG_MODE, node, title="config.update(DEBUG=True) switches debug mode on",
+                              fix=_debug_fix(ctx, node, kw.value, "FLASK_DEBUG"))
 
 
-def _check_debug_assignment(node: ast.Assign, target: ast.expr, ctx: NodeContext) -> Findings:
+@checks.on(ast.Assign, ast.AnnAssign)
+def check_debug_assignment(node: ast.Assign | ast.AnnAssign, ctx: NodeContext) -> Findings:
     if not is_const(node.value, True):
         return
-    if isinstance(target, ast.Name) and target.id == "DEBUG":
-        if at_module_level(ctx) and module_facts(ctx).is_django_settings:
-            yield ctx.finding(DEBUG_MODE, node, severity=Severity.medium,
-                              title="DEBUG = True in Django settings",
-                              fix=_debug_fix(ctx, node, node.value, "DJANGO_DEBUG"))
-    elif isinstance(target, ast.Attribute) and target.attr == "debug":
-        receiver = target.value
-        facts = module_facts(ctx)
-        if isinstance(receiver, ast.Name) and (receiver.id in facts.app_names or receiver.id == "app"):
-            yield ctx.finding(DEBUG_MODE, node, title=f"{receiver.id}.debug = True switches the debugger on",
+    for target in assignment_targets(node):
+        if isinstance(target, ast.Name) and target.id == "DEBUG":
+            if at_module_level(ctx) and module_facts(ctx).is_django_settings:
+                yield ctx.finding(DEBUG_MODE, node, severity=Severity.medium,
+                                  title="DEBUG = True in Django settings",
+                                  fix=_debug_fix(ctx, node, node.value, "DJANGO_DEBUG"))
+        elif isinstance(target, ast.Attribute) and target.attr == "debug":
+            receiver = target.value
+            facts = module_facts(ctx)
+            if isinstance(receiver, ast.Name) and (receiver.id in facts.app_names or receiver.id == "app"):
+                yield ctx.finding(DEBUG_MODE, node, title=f"{receiver.id}.debug = True switches the debugger on",
+                                  fix=_debug_fix(ctx, node, node.value, "FLASK_DEBUG"))
+        elif (
+            isinstance(target, ast.Subscript) and const_str(target.slice) == "DEBUG"
+            and isinstance(target.value, ast.Attribute) and target.value.attr == "config"
+        ):
+            yield ctx.finding(DEBUG_MODE, node, title='config["DEBUG"] = True switches debug mode on',
                               fix=_debug_fix(ctx, node, node.value, "FLASK_DEBUG"))
-    elif (
-        isinstance(target, ast.Subscript) and const_str(target.slice) == "DEBUG"
-        and isinstance(target.value, ast.Attribute) and target.value.attr == "config"
-    ):
-        yield ctx.finding(DEBUG_MODE, node, title='config["DEBUG"] = True switches debug mode on',
-                          fix=_debug_fix(ctx, node, node.value, "FLASK_DEBUG"))
 
 # ---------------------------------------------------------------------------------------------------------
 # BMB108 CORS: any origin with credentials
@@ -135,7 +144,7 @@ def _cors_fix(ctx: NodeContext, node: ast.Call, keyword_name: str) -> Fix:
     return Fix(description="Name the origins allowed to send credentialed requests.", code=code)
 
 
-@calls.on("CORS", "cross_origin")
+@checks.on("CORS", "cross_origin")
 def check_flask_cors(node: ast.Call, ctx: NodeContext) -> Findings:
     if not (ctx.qualname(node.func) or "").startswith("flask_cors") or has_double_star(node):
         return
@@ -159,7 +168,7 @@ def check_flask_cors(node: ast.Call, ctx: NodeContext) -> Findings:
                           fix=_cors_fix(ctx, node, "origins"))
 
 
-@calls.on("add_middleware", "Middleware", "CORSMiddleware")
+@checks.on("add_middleware", "Middleware", "CORSMiddleware")
 def check_starlette_cors(node: ast.Call, ctx: NodeContext) -> Findings:
     name = call_name(node, ctx)
     if name != "CORSMiddleware" and not (node.args and last_name(node.args[0]) == "CORSMiddleware"):
@@ -176,13 +185,15 @@ def check_starlette_cors(node: ast.Call, ctx: NodeContext) -> Findings:
                           fix=_cors_fix(ctx, node, "allow_origins"))
 
 
-def _check_django_cors(node: ast.Assign, target: ast.expr, ctx: NodeContext) -> Findings:
-    if not (isinstance(target, ast.Name) and target.id in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")):
-        return
-    credentials = module_facts(ctx).assignments.get("CORS_ALLOW_CREDENTIALS")
-    if is_const(node.value, True) and at_module_level(ctx) and is_const(credentials, True):
-        yield ctx.finding(
-            CORS_WILDCARD_CREDENTIALS, node, title=f"{target.id} = True with CORS_ALLOW_CREDENTIALS = True",
-            fix=Fix(description="List the allowed origins instead.",
-                    code='CORS_ALLOWED_ORIGINS = ["https://app.example.com"]'),
-        )
+@checks.on(ast.Assign, ast.AnnAssign)
+def check_django_cors(node: ast.Assign | ast.AnnAssign, ctx: NodeContext) -> Findings:
+    for target in assignment_targets(node):
+        if not (isinstance(target, ast.Name) and target.id in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")):
+            continue
+        credentials = module_facts(ctx).assignments.get("CORS_ALLOW_CREDENTIALS")
+        if is_const(node.value, True) and at_module_level(ctx) and is_const(credentials, True):
+            yield ctx.finding(
+                CORS_WILDCARD_CREDENTIALS, node, title=f"{target.id} = True with CORS_ALLOW_CREDENTIALS = True",
+                fix=Fix(description="List the allowed origins instead.",
+                        code='CORS_ALLOWED_ORIGINS = ["https://app.example.com"]'),
+            )

@@ -25,7 +25,7 @@ from ..ast_helpers import (
     segment,
 )
 from ..base import Findings, NodeContext, call_name
-from .dispatch import calls
+from .dispatch import checks
 from .facts import module_facts, reaching_bindings
 from .strings import Built, built_string, value_is_safe
 
@@ -91,7 +91,7 @@ def _looks_like_sql(built: Built, call: ast.Call, name: str, variable: str | Non
     return bool(receiver and _DB_RECEIVER.search(receiver)) or bool(variable and _SQL_NAME.search(variable))
 
 
-@calls.on(*_SQL_SINKS)
+@checks.on(*_SQL_SINKS)
 def check_sql_formatting(node: ast.Call, ctx: NodeContext) -> Findings:
     name = call_name(node, ctx) or ""
     query = _sql_query_argument(node, name)
@@ -237,7 +237,7 @@ _ALWAYS_SHELL = {"os.system", "os.popen", "os.popen2", "os.popen3", "os.popen4",
 _SHELL_META = re.compile(r"[|&;<>()$`\\\"'*?~{}\[\]!#]")
 
 
-@calls.on(*_SUBPROCESS_SHELL_OPTIONAL, "system", "popen", "popen2", "popen3", "popen4", "getoutput",
+@checks.on(*_SUBPROCESS_SHELL_OPTIONAL, "system", "popen", "popen2", "popen3", "popen4", "getoutput",
           "getstatusoutput", "create_subprocess_shell")
 def check_shell_command(node: ast.Call, ctx: NodeContext) -> Findings:
     qualname = ctx.qualname(node.func) or ""
@@ -318,7 +318,7 @@ EVAL_INPUT = rule(
 _INPUT_MARKERS = {"input", "request", "argv", "environ", "args", "form", "stdin", "params", "body", "data"}
 
 
-@calls.on("eval", "exec")
+@checks.on("eval", "exec")
 def check_eval(node: ast.Call, ctx: NodeContext) -> Findings:
     if not isinstance(node.func, ast.Name) or node.func.id in ctx.aliases or not node.args:
         return  # a method called eval (pandas.eval, model.eval) or an imported eval is another function

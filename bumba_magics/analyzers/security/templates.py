@@ -16,7 +16,7 @@ from ..ast_helpers import (
     rewrite,
 )
 from ..base import Findings, NodeContext, call_name
-from .dispatch import calls
+from .dispatch import checks
 from .strings import built_string, value_is_safe
 
 # ---------------------------------------------------------------------------------------------------------
@@ -53,7 +53,7 @@ _MARKUP = {"markupsafe.Markup", "jinja2.Markup", "flask.Markup", "jinja2.utils.M
            "django.utils.html.mark_safe"}
 
 
-@calls.on("Environment", "SandboxedEnvironment")
+@checks.on("Environment", "SandboxedEnvironment")
 def check_jinja_environment(node: ast.Call, ctx: NodeContext) -> Findings:
     if not (ctx.qualname(node.func) or "").startswith("jinja2"):
         return
@@ -71,7 +71,7 @@ def check_jinja_environment(node: ast.Call, ctx: NodeContext) -> Findings:
         )
 
 
-@calls.on("Template")
+@checks.on("Template")
 def check_jinja_template(node: ast.Call, ctx: NodeContext) -> Findings:
     if not (ctx.qualname(node.func) or "").startswith("jinja2"):
         return
@@ -92,7 +92,7 @@ def check_jinja_template(node: ast.Call, ctx: NodeContext) -> Findings:
         )
 
 
-@calls.on("render_template_string", "from_string")
+@checks.on("render_template_string", "from_string")
 def check_template_string(node: ast.Call, ctx: NodeContext) -> Findings:
     name = call_name(node, ctx)
     qualname = ctx.qualname(node.func) or ""
@@ -110,7 +110,7 @@ def check_template_string(node: ast.Call, ctx: NodeContext) -> Findings:
         )
 
 
-@calls.on("Markup", "mark_safe", "SafeString")
+@checks.on("Markup", "mark_safe", "SafeString")
 def check_markup(node: ast.Call, ctx: NodeContext) -> Findings:
     if ctx.qualname(node.func) not in _MARKUP or not node.args:
         return

@@ -7,12 +7,14 @@ import ast
 from ...core.findings import Category, Fix, Severity
 from ...core.rules import rule
 from ..ast_helpers import (
+    assignment_targets,
     const_str,
     is_const,
+    passed_keywords,
     rewrite,
 )
 from ..base import Findings, NodeContext, call_name
-from .dispatch import calls
+from .dispatch import checks
 
 # ---------------------------------------------------------------------------------------------------------
 # BMB105 TLS certificate verification off
@@ -41,19 +43,21 @@ def _tls_fix(ctx: NodeContext, node: ast.Call, kw: ast.keyword, value: str) -> F
                code=rewrite(ctx.source, node, kw.value, value))
 
 
-@calls.on_keyword("verify", "verify_ssl", "ssl")
-def check_verify_false(node: ast.Call, kw: ast.keyword, ctx: NodeContext) -> Findings:
-    if not is_const(kw.value, False):
-        return
+_VERIFY_KEYWORDS = ("verify", "verify_ssl", "ssl")
+
+
+@checks.on(keywords=_VERIFY_KEYWORDS)
+def check_verify_false(node: ast.Call, ctx: NodeContext) -> Findings:
     qualname = ctx.qualname(node.func) or ""
     if qualname.startswith(("jwt", "jose")):
         return  # old PyJWT's verify=False skips the signature check: hardening's BMB155 reports that
     name = call_name(node, ctx)
     http = name in _HTTP_CALLS or qualname.startswith(("requests", "httpx", "aiohttp", "urllib3"))
-    if http or kw.arg == "verify_ssl":
-        replacement = "None" if kw.arg == "ssl" else "True"
-        yield ctx.finding(TLS_UNVERIFIED, node, title=f"{ast.unparse(node.func)}(…, {kw.arg}=False) "
-                          "accepts any certificate", fix=_tls_fix(ctx, node, kw, replacement))
+    for kw in passed_keywords(node, _VERIFY_KEYWORDS):
+        if is_const(kw.value, False) and (http or kw.arg == "verify_ssl"):
+            replacement = "None" if kw.arg == "ssl" else "True"
+            yield ctx.finding(TLS_UNVERIFIED, node, title=f"{ast.unparse(node.func)}(…, {kw.arg}=False) "
+                              "accepts any certificate", fix=_tls_fix(ctx, node, kw, replacement))
 
 
 def _is_cert_none(node: ast.AST | None, ctx: NodeContext) -> bool:
@@ -62,14 +66,15 @@ def _is_cert_none(node: ast.AST | None, ctx: NodeContext) -> bool:
     return const_str(node) == "CERT_NONE" or (ctx.qualname(node) or "").endswith("CERT_NONE")
 
 
-@calls.on_keyword("cert_reqs")
-def check_cert_reqs(node: ast.Call, kw: ast.keyword, ctx: NodeContext) -> Findings:
-    if _is_cert_none(kw.value, ctx):
-        yield ctx.finding(TLS_UNVERIFIED, node, title="cert_reqs=CERT_NONE accepts any certificate",
-                          fix=_tls_fix(ctx, node, kw, '"CERT_REQUIRED"'))
+@checks.on(keywords=("cert_reqs",))
+def check_cert_reqs(node: ast.Call, ctx: NodeContext) -> Findings:
+    for kw in passed_keywords(node, ("cert_reqs",)):
+        if _is_cert_none(kw.value, ctx):
+            yield ctx.finding(TLS_UNVERIFIED, node, title="cert_reqs=CERT_NONE accepts any certificate",
+                              fix=_tls_fix(ctx, node, kw, '"CERT_REQUIRED"'))
 
 
-@calls.on("_create_unverified_context")
+@checks.on("_create_unverified_context")
 def check_unverified_context_call(node: ast.Call, ctx: NodeContext) -> Findings:
     if (ctx.qualname(node.func) or "").startswith("ssl."):
         yield ctx.finding(TLS_UNVERIFIED, node, title="ssl._create_unverified_context() skips certificate checks",
@@ -77,7 +82,7 @@ def check_unverified_context_call(node: ast.Call, ctx: NodeContext) -> Findings:
                                   code=rewrite(ctx.source, node, node, "ssl.create_default_context()")))
 
 
-@calls.on("disable_warnings")
+@checks.on("disable_warnings")
 def check_disable_warnings(node: ast.Call, ctx: NodeContext) -> Findings:
     if "urllib3" not in (ctx.qualname(node.func) or ""):
         return
@@ -89,9 +94,14 @@ def check_disable_warnings(node: ast.Call, ctx: NodeContext) -> Findings:
         )
 
 
-def _check_tls_assignment(node: ast.Assign, target: ast.expr, ctx: NodeContext) -> Findings:
-    if not isinstance(target, ast.Attribute):
-        return
+@checks.on(ast.Assign, ast.AnnAssign)
+def check_tls_assignment(node: ast.Assign | ast.AnnAssign, ctx: NodeContext) -> Findings:
+    for target in assignment_targets(node):
+        if isinstance(target, ast.Attribute):
+            yield from _tls_setting(node, target, ctx)
+
+
+def _tls_setting(node: ast.Assign | ast.AnnAssign, target: ast.Attribute, ctx: NodeContext) -> Findings:
     value = node.value
     if target.attr == "check_hostname" and is_const(value, False):
         yield ctx.finding(TLS_UNVERIFIED, node, title="check_hostname = False accepts a certificate for any host",
