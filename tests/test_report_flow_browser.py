@@ -8,7 +8,7 @@ import os
 import pytest
 
 from bumba_magics.review import review
-from bumba_magics.views.mimebundle import report_to_html_page
+from bumba_magics.views.html import report_to_html_page
 
 pytestmark = pytest.mark.slow
 

@@ -17,15 +17,11 @@ from bumba_magics.findings import Category, Finding, Fix, Location, Severity
 from bumba_magics.report import Report, RunInfo
 from bumba_magics.views.dataframe import COLUMNS, report_to_dataframe
 from bumba_magics.views.display import report_mimebundle
-from bumba_magics.views.mimebundle import (
-    FINDINGS_MIME,
-    HTML_FINDINGS_LIMIT,
-    md_fence,
-    report_to_html,
-    report_to_markdown,
-    report_to_text,
-)
+from bumba_magics.views.html import HTML_FINDINGS_LIMIT, report_to_html
+from bumba_magics.views.markdown import md_fence, report_to_markdown
+from bumba_magics.views.mimebundle import FINDINGS_MIME
 from bumba_magics.views.rules_doc import anchor, explain_rule, rules_markdown
+from bumba_magics.views.text import report_to_text
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -414,7 +410,6 @@ def test_rules_markdown_covers_the_whole_registry():
 
 def test_artifacts_and_metrics_render_escaped():
     from bumba_magics.report import Artifact, Report, RunInfo
-    from bumba_magics.views.mimebundle import report_to_html, report_to_markdown, report_to_text
 
     report = Report(
         run=RunInfo(command="validate", target="http://127.0.0.1:1/"),

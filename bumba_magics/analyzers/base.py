@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..context.source import Context, Source
+from ..core.findings import Finding, Fix, Severity
 from ..core.rules import RULES, Rule, RuleRegistry  # noqa: F401  (old import path)
-from ..findings import Finding, Fix, Severity
 from .parsing import parse_module
 
 

@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 from ..core.report import Report
+from .html import report_to_html_page
+from .text import report_to_text
 
 
 class OutputError(ValueError):
@@ -27,12 +29,8 @@ def render(report: Report, fmt: str, *, verbose: bool = False) -> str:
     if fmt == "markdown":
         return report.to_markdown()
     if fmt == "html":
-        from .mimebundle import report_to_html_page
-
         return report_to_html_page(report)
     if fmt == "text":
-        from .mimebundle import report_to_text
-
         return report_to_text(report, verbose=verbose)
     raise ValueError(f"unknown format {fmt!r}")
 

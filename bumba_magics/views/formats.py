@@ -5,8 +5,10 @@ from __future__ import annotations
 from ..core.formats import register_format
 from .dataframe import report_to_dataframe
 from .display import report_mimebundle
-from .mimebundle import report_to_html, report_to_markdown, report_to_text
+from .html import report_to_html
+from .markdown import report_to_markdown
 from .sarif import report_to_sarif
+from .text import report_to_text
 
 register_format("markdown", report_to_markdown)
 register_format("html", report_to_html)

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core.findings import Category, Finding, Severity
-from .mimebundle import INCOMPLETE_HEADING, SEVERITY_COLOURS, SEVERITY_ORDER, report_to_html
+from .html import report_to_html
+from .presentation import INCOMPLETE_HEADING, SEVERITY_COLOURS, SEVERITY_ORDER
 
 if TYPE_CHECKING:
     from ..analyzers.architecture import ImportGraph

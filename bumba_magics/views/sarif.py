@@ -19,8 +19,9 @@ from urllib.parse import quote
 
 from ..core import __version__
 from ..core.findings import Finding, FlowStep, Location, Severity
-from .markdown import md_escape
-from .mimebundle import md_reference, sorted_findings
+from ..core.rules import RULES
+from .markdown import md_escape, md_reference
+from .presentation import sorted_findings
 
 if TYPE_CHECKING:
     from ..core.report import Report
@@ -81,9 +82,7 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
 
 
 def _registered_rules() -> dict[str, Any]:
-    """Our rule registry, when analyzers are loaded; imported here so views stay importable on their own."""
-    from ..analyzers.base import RULES
-
+    """The rules registered so far (the analyzers that ran registered theirs)."""
     return {rule.code: rule for rule in RULES}
 
 

@@ -25,15 +25,8 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..core.findings import Finding, FlowStep
 from .frontend import DEFAULT_TIMEOUT, FrontendReply, ask_frontend
-from .mimebundle import (
-    INCOMPLETE_HEADING,
-    SEVERITY_ORDER,
-    _badge,
-    format_duration,
-    gate_sentence,
-    reference_url,
-    step_label,
-)
+from .html import reference_link, severity_badge
+from .presentation import INCOMPLETE_HEADING, SEVERITY_ORDER, format_duration, gate_sentence, step_label
 from .widget_model import PAGE_SIZES, SORTS, ActionError, FindingsModel, place_label
 
 if TYPE_CHECKING:
@@ -77,13 +70,6 @@ def highlight(code: str, path: str | None) -> str:
     return pyg_highlight(code, lexer, HtmlFormatter(noclasses=True, style="default"))
 
 
-def _reference_html(reference: str) -> str:
-    url = reference_url(reference)
-    if url is None:
-        return _esc(reference)
-    return f'<a href="{_esc(url)}" target="_blank" rel="noopener noreferrer">{_esc(reference)}</a>'
-
-
 def _status_tags(model: FindingsModel, finding: Finding) -> str:
     tags = []
     if model.is_new(finding):
@@ -96,7 +82,7 @@ def _status_tags(model: FindingsModel, finding: Finding) -> str:
 
 def summary_html(model: FindingsModel, finding: Finding) -> str:
     return (
-        f'<div class="bumba-w-summary-line">{_badge(finding.severity)} <code>{_esc(finding.rule)}</code> '
+        f'<div class="bumba-w-summary-line">{severity_badge(finding.severity)} <code>{_esc(finding.rule)}</code> '
         f'{_esc(finding.title)} <span class="bumba-w-loc">— {_esc(finding.location.label())}</span>'
         f"{_status_tags(model, finding)}</div>"
     )
@@ -122,7 +108,7 @@ def detail_html(model: FindingsModel, finding: Finding) -> str:
         if finding.fix.patch:
             parts.append(f"<pre>{_esc(finding.fix.patch)}</pre>")
     if finding.references:
-        links = ", ".join(_reference_html(r) for r in finding.references)
+        links = ", ".join(reference_link(r) for r in finding.references)
         parts.append(f'<div><span class="bumba-w-label">References:</span> {links}</div>')
     found_by = finding.engine + (f" / {finding.analyzer}" if finding.analyzer else "")
     meta = f"found by {_esc(found_by)} · {_esc(finding.category.value)}"
@@ -165,7 +151,7 @@ def header_html(model: FindingsModel) -> str:
          f'<span class="bumba-w-facts">{_esc(" · ".join(facts))}</span></div><div>'),
         f"<strong>{shown} finding{'s' if shown != 1 else ''}</strong> ",
     ]
-    parts += [_badge(s, f"{counts['severity'][s.value]} {s.value}") for s in SEVERITY_ORDER
+    parts += [severity_badge(s, f"{counts['severity'][s.value]} {s.value}") for s in SEVERITY_ORDER
               if counts["severity"][s.value]]
     if counts["category"]:
         categories = " · ".join(f"{name} {n}" for name, n in sorted(counts["category"].items()))
