@@ -46,3 +46,20 @@ def ip(tmp_path, monkeypatch):
 @pytest.fixture
 def sample_dir() -> Path:
     return SAMPLE
+
+
+@pytest.fixture
+def install_distribution():
+    """Install a distribution as pip leaves it in site-packages (a dist-info folder with entry points, beside
+    its modules) into a folder; put the folder on PYTHONPATH and importlib.metadata finds its entry points."""
+
+    def install(folder: Path, group: str, entry_points: str, modules: dict[str, str]) -> Path:
+        dist = folder / "acme_plugin-1.0.dist-info"
+        dist.mkdir(parents=True)
+        (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-plugin\nVersion: 1.0\n")
+        (dist / "entry_points.txt").write_text(f"[{group}]\n{entry_points}")
+        for name, text in modules.items():
+            (folder / f"{name}.py").write_text(text)
+        return folder
+
+    return install

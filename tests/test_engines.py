@@ -37,17 +37,6 @@ ENGINE = textwrap.dedent('''
 ''')
 
 
-def install(folder: Path, entry_points: str, modules: dict[str, str]) -> Path:
-    """A distribution as pip leaves it in site-packages: a dist-info folder beside the modules."""
-    dist = folder / "acme_engine-1.0.dist-info"
-    dist.mkdir(parents=True)
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-engine\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\n{entry_points}")
-    for name, text in modules.items():
-        (folder / f"{name}.py").write_text(text)
-    return folder
-
-
 def bumba(site: Path, cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     path = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
     environment = {k: v for k, v in os.environ.items() if k not in ("ANTHROPIC_API_KEY", "ACME_TOKEN")}
@@ -65,9 +54,9 @@ def project(tmp_path) -> Path:
 
 
 @pytest.fixture
-def site(tmp_path) -> Path:
-    return install(tmp_path / "site", "acme = acme_engine:ACME\nbroken = acme_missing:ENGINE\n",
-                   {"acme_engine": ENGINE})
+def site(tmp_path, install_distribution) -> Path:
+    return install_distribution(tmp_path / "site", ENTRY_POINT_GROUP,
+                                "acme = acme_engine:ACME\nbroken = acme_missing:ENGINE\n", {"acme_engine": ENGINE})
 
 
 def test_an_installed_engine_reviews_after_the_offline_analyzers_when_named(site, project):

@@ -54,17 +54,6 @@ PLUGIN = textwrap.dedent('''
 ''')
 
 
-def install(folder: Path, entry_points: str, modules: dict[str, str]) -> Path:
-    """A distribution as pip leaves it in site-packages: a dist-info folder beside the modules."""
-    dist = folder / "acme_bumba-1.0.dist-info"
-    dist.mkdir(parents=True)
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-bumba\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\n{entry_points}")
-    for name, text in modules.items():
-        (folder / f"{name}.py").write_text(text)
-    return folder
-
-
 def bumba(site: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))}
     return subprocess.run([sys.executable, "-m", "bumba_magics", *args], capture_output=True, text=True,
@@ -89,8 +78,8 @@ def test_every_builtin_module_registers_the_analyzer_it_is_listed_for():
     assert set(BUILTIN_ANALYZERS) <= set(ANALYZERS)
 
 
-def test_an_installed_analyzer_joins_scan_and_explain(tmp_path, project):
-    site = install(tmp_path / "site", "licences = acme_licences\n", {"acme_licences": PLUGIN})
+def test_an_installed_analyzer_joins_scan_and_explain(tmp_path, project, install_distribution):
+    site = install_distribution(tmp_path / "site", ENTRY_POINT_GROUP, "licences = acme_licences\n", {"acme_licences": PLUGIN})
     scan = bumba(site, "scan", str(project), "-f", "json", "--no-cache")
     assert scan.returncode == 0, scan.stderr
     report = json.loads(scan.stdout)
@@ -104,8 +93,8 @@ def test_an_installed_analyzer_joins_scan_and_explain(tmp_path, project):
     assert "Use the in-house padding helper." in explain.stdout
 
 
-def test_the_analyzer_class_may_be_the_entry_point(tmp_path, project):
-    site = install(tmp_path / "site", "licences = acme_licences:LicenceAnalyzer\n", {"acme_licences": PLUGIN})
+def test_the_analyzer_class_may_be_the_entry_point(tmp_path, project, install_distribution):
+    site = install_distribution(tmp_path / "site", ENTRY_POINT_GROUP, "licences = acme_licences:LicenceAnalyzer\n", {"acme_licences": PLUGIN})
     scan = bumba(site, "scan", str(project), "-f", "json", "--no-cache")
     assert scan.returncode == 0, scan.stderr
     assert "ACME001" in {f["rule"] for f in json.loads(scan.stdout)["findings"]}
@@ -118,8 +107,9 @@ def test_the_analyzer_class_may_be_the_entry_point(tmp_path, project):
     ("licences = acme_empty\n", {"acme_empty": "VALUE = 1\n"}, "registered no analyzer named 'licences'"),
     ("security = acme_empty\n", {"acme_empty": "VALUE = 1\n"}, "is a built-in analyzer's name"),
 ])
-def test_a_broken_entry_point_is_a_warning_and_the_review_still_runs(tmp_path, project, entry, modules, reason):
-    site = install(tmp_path / "site", entry, modules)
+def test_a_broken_entry_point_is_a_warning_and_the_review_still_runs(tmp_path, project, entry, modules, reason,
+                                                                    install_distribution):
+    site = install_distribution(tmp_path / "site", ENTRY_POINT_GROUP, entry, modules)
     (project / "cache.py").write_text("import pickle\n\ndef load(blob):\n    return pickle.loads(blob)\n")
     scan = bumba(site, "scan", str(project), "-f", "json", "--no-cache")
     assert scan.returncode == 0, scan.stderr
