@@ -30,7 +30,9 @@ from fake_anthropic import FakeAnthropic, Reply, text, tool_use
 
 from bumba_magics.agents import resolve_agent
 from bumba_magics.context.files import collect
-from bumba_magics.engines.claude import AgentLoop, get_client, prepare
+from bumba_magics.engines.claude.client import get_client
+from bumba_magics.engines.claude.loop import AgentLoop
+from bumba_magics.engines.claude.prompt import prepare
 from bumba_magics.engines.offline import run_offline
 from bumba_magics.review import review
 from bumba_magics.settings import Settings

@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .analyzers.registry import load_analyzers
 from .commands import catalogue_rows, load_rule_modules
 from .core.rules import RULES
-from .engines.offline import load_builtin_analyzers
 from .views.rules_doc import rules_markdown
 from .views.tables import Table
 
@@ -25,7 +25,7 @@ def commands_markdown() -> str:
 
 
 def generated_pages() -> dict[str, str]:
-    load_builtin_analyzers()
+    load_analyzers(plugins=False)  # this package's rules: an installed plugin documents its own
     load_rule_modules()
     # ruff's rules join the registry as they are first seen; they are documented by ruff, not here
     ours = [rule for rule in RULES if rule.analyzer != "ruff"]

@@ -111,9 +111,9 @@ class BumbaMagics(Magics):
     Unset settings (None) fall back to ``[tool.bumba]`` in the target's pyproject.toml, then to defaults.
     """
 
-    engine = Enum(["auto", "offline", "claude"], default_value=None, allow_none=True,
-                  help="Which engine reviews: auto (offline unless an agent is available), offline, claude.").tag(
-        config=True)
+    engine = Unicode(None, allow_none=True,
+                     help="Which engine reviews: auto (offline unless an agent is available), offline, claude, or "
+                          "an installed engine.").tag(config=True)
     severity = Enum(_SEVERITIES, default_value=None, allow_none=True,
                     help="Show only findings at or above this severity.").tag(config=True)
     fail_on = Enum(_SEVERITIES, default_value=None, allow_none=True,

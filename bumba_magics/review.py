@@ -31,6 +31,17 @@ from .core.request import RunRequest
 from .core.suppressions import baseline_path as baseline_path_of
 from .core.suppressions import read_baseline, write_baseline
 from .engines.offline import Progress, run_offline
+from .engines.registry import (
+    AUTO,
+    BUILTIN_ENGINES,
+    OFFLINE,
+    Engine,
+    EngineRun,
+    EngineUnavailable,
+    configured_engine,
+    get_engine,
+    merge_findings,
+)
 from .engines.safe_git import GitError, run_git
 from .settings import Settings, load_settings
 from .store import Store, StoreError
@@ -38,6 +49,7 @@ from .store import Store, StoreError
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
+    from .agents import AgentSpec
     from .core.events import AgentEvents
 
 
@@ -107,6 +119,7 @@ def _review(request: RunRequest) -> Report:
     unread = {f"skipped {path}: {reason}" for path, reason in context.not_reviewed}  # shown as not reviewed
     notes = [note for note in context.notes if note not in unread]
     engine = _choose_engine(effective, notes)
+    engine_name = engine.name if engine is not None else OFFLINE
     agent = _agent(effective.agent, context.root)
 
     store = request.store
@@ -137,8 +150,8 @@ def _review(request: RunRequest) -> Report:
     fail_on = None if request.update_baseline else effective.fail_on
     report = Report(
         run=RunInfo(
-            command=cmd.name, target=context.label or (target or ""), root=str(context.root), engine=engine,
-            engines=[engine], agent=agent.name, agent_hash=agent.sha256, files=len(context.sources),
+            command=cmd.name, target=context.label or (target or ""), root=str(context.root), engine=engine_name,
+            engines=[engine_name], agent=agent.name, agent_hash=agent.sha256, files=len(context.sources),
             tool_versions=_tool_versions(), git_commit=_git_commit(context.root), fail_on=fail_on,
         ),
         findings=findings,
@@ -152,9 +165,9 @@ def _review(request: RunRequest) -> Report:
         cmd.enrich(dataclasses.replace(request, overrides=overrides, store=store, context=context,
                                        settings=effective), report)
         report.findings = assign_fingerprints(report.findings)
-    if engine == "claude":  # hybrid: the agent is handed the offline findings and measurements, and adds its own
-        _run_agent(report, cmd, context, agent, effective, shell=shell, store=store, events=request.events,
-                   target=context.label or (target or ""))
+    if engine is not None:  # hybrid: the engine is handed the offline findings and measurements, adds its own
+        _run_engine(report, engine, cmd, context, agent, effective, shell=shell, store=store, events=request.events,
+                    target=context.label or (target or ""))
     report.run.duration_s = round(time.monotonic() - started, 3)
     if store is not None:
         previous = store.previous_fingerprints(context.root, report.run.target, cmd.name)
@@ -168,31 +181,30 @@ def _review(request: RunRequest) -> Report:
     return report
 
 
-def _run_agent(report: Report, cmd: Command, context: Context, agent: Any, settings: Settings, *,
-               shell: Any, store: Store | None, events: Any, target: str) -> None:
-    """The Claude engine's part of a hybrid review, merged into ``report``."""
-    from .engines.claude import AgentUnavailable, merge_findings, run_agent
-
+def _run_engine(report: Report, engine: Engine, cmd: Command, context: Context, agent: AgentSpec,
+                settings: Settings, *, shell: Any, store: Store | None, events: AgentEvents | None,
+                target: str) -> None:
+    """An engine's part of a hybrid review (it is handed the offline findings), merged into ``report``."""
     measured = ""
     if report.metrics:  # e.g. the profile of an improve-performance cell: rewrites should answer to it
         numbers = json.dumps(report.metrics, default=str, ensure_ascii=False)
         measured = f"Measurements taken in this run (ground your recommendations in them):\n{numbers[:6000]}"
     try:
-        result = run_agent(
+        result = engine.review(EngineRun(
             command=cmd.name, instructions=cmd.agent_brief, context=context, agent=agent, settings=settings,
-            offline_findings=report.findings,
-            shell=shell, store=store, events=events, target=target, extra_context=measured,
-        )
-    except AgentUnavailable as error:
+            offline_findings=report.findings, measurements=measured, shell=shell, store=store, events=events,
+            target=target,
+        ))
+    except EngineUnavailable as error:
         raise ReviewError(str(error)) from None
     reported = [f for f in result.findings if f.severity.at_least(settings.min_severity)]
-    report.findings = assign_fingerprints(merge_findings(report.findings, reported))
+    report.findings = assign_fingerprints(merge_findings(report.findings, reported, engine.name))
     report.notes.extend(result.notes)
     if result.error:
-        report.failures.append(AnalyzerFailure(analyzer="claude", error=str(result.error)))
+        report.failures.append(AnalyzerFailure(analyzer=engine.name, error=str(result.error)))
     report.narrative = result.narrative or None
     report.metrics.update(result.metrics())
-    report.run.engines = ["offline", "claude"]
+    report.run.engines = [OFFLINE, engine.name]
     report.run.model = result.model
 
 
@@ -226,22 +238,24 @@ def _run_command(request: RunRequest) -> Report:
 _ENABLE_NOTE_SHOWN = False
 
 
-def _choose_engine(settings: Settings, notes: list[str]) -> str:
-    """auto: the agent when a key is configured, else offline (saying once per process how to enable it)."""
+def _choose_engine(settings: Settings, notes: list[str]) -> Engine | None:
+    """The engine that joins the offline one, or None. auto: the first configured one (the Claude agent
+    when a key is set), else offline alone, saying once per process how to add the agent."""
     global _ENABLE_NOTE_SHOWN
-    from .engines.credentials import KEY_HELP, api_key_from
-
-    has_key = bool(api_key_from(settings))
-    if settings.engine == "claude":
-        if not has_key:
-            raise ReviewError(f"--engine claude: the Claude engine needs an Anthropic API key: {KEY_HELP}")
-        return "claude"
-    if settings.engine == "auto" and has_key:
-        return "claude"
-    if settings.engine == "auto" and not _ENABLE_NOTE_SHOWN:
+    name = (settings.engine or AUTO).strip().lower()
+    if name == OFFLINE:
+        return None
+    if name != AUTO:
+        engine = get_engine(name)
+        if not engine.is_configured(settings):
+            raise ReviewError(f"--engine {name}: {engine.missing}: {engine.how_to_enable}")
+        return engine
+    engine = configured_engine(list(BUILTIN_ENGINES), settings)
+    if engine is None and not _ENABLE_NOTE_SHOWN:
         _ENABLE_NOTE_SHOWN = True
-        notes.append(f"reviewed by the offline engine; to add the Claude agent, {KEY_HELP}")
-    return "offline"
+        claude = get_engine("claude")
+        notes.append(f"reviewed by the offline engine; to add the Claude agent, {claude.how_to_enable}")
+    return engine
 
 
 def _agent(name_or_path: str | None, root: Path):

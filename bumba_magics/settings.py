@@ -18,7 +18,6 @@ from .core.suppressions import BASELINE_FILE, BASELINE_MAX_BYTES  # noqa: F401 â
 
 PYPROJECT_MAX_BYTES = 4 * 2**20  # a configuration file, not data: past this it is not one
 
-Engine = Literal["auto", "offline", "claude"]
 
 
 class SettingsError(ValueError):
@@ -58,7 +57,7 @@ class CheckpointSettings(BaseModel):
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    engine: Engine = "auto"
+    engine: str = "auto"  # auto, offline, or a registered engine (engines.registry checks the name)
     min_severity: Severity = Field(Severity.info, alias="severity")  # findings below are not reported
     fail_on: Severity | None = None
     select: list[str] = Field(default_factory=list)  # rule codes or prefixes to keep

@@ -16,7 +16,8 @@ from fake_anthropic import (
     tool_use,
 )
 
-from bumba_magics.engines.claude import AgentEvents, merge_findings
+from bumba_magics.core.events import AgentEvents
+from bumba_magics.engines.registry import merge_findings
 from bumba_magics.findings import Category, Finding, Location, Severity
 from bumba_magics.review import ReviewError, review
 
@@ -323,7 +324,7 @@ def test_merge_keeps_one_finding_per_place_and_problem():
         _finding("CL1", "b.py", 1, engine="claude"),  # elsewhere
         _finding("CL1", "b.py", 1, engine="claude"),  # said twice
     ]
-    merged = merge_findings(offline, agent)
+    merged = merge_findings(offline, agent, "claude")
     assert [(f.rule, f.location.path, f.location.line, f.engine) for f in merged] == [
         ("BMB101", "a.py", 3, "offline+claude"),
         ("BMB106", "a.py", 9, "offline+claude"),

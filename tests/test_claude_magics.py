@@ -9,7 +9,7 @@ import pytest
 from fake_anthropic import FakeAnthropic, Fault, Reply, citation, text, tool_use, web_search
 from IPython.core.error import UsageError
 
-from bumba_magics.engines.claude import AgentResult, Usage
+from bumba_magics.core.events import AgentResult, Usage
 from bumba_magics.findings import Category, Finding, Location, Severity
 from bumba_magics.review import AgentFailed
 from bumba_magics.views.agent_stream import AgentStream

@@ -50,7 +50,7 @@ def test_json_format(svc):
 @pytest.mark.parametrize("args, message", [
     (("scna", "."), "Did you mean 'scan'"),
     (("scan", "/no/such/dir"), "no such file or folder"),
-    (("scan", ".", "--engine", "turbo"), "invalid choice"),
+    (("scan", ".", "--engine", "turbo"), "unknown engine 'turbo': choose auto, offline, claude"),
     (("publish", "/no/such/dir"), "no such folder"),
     (("scan", ".", "--engine", "claude"), "Claude engine"),
     (("explain", "BMB000"), "unknown rule"),

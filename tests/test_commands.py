@@ -52,7 +52,7 @@ def test_parse_review_options():
 
 def test_bad_arguments_raise_instead_of_exiting():
     with pytest.raises(UsageError, match="invalid choice"):
-        parse("scan --engine turbo")
+        parse("scan --format pdf")
     with pytest.raises(UsageError, match="unknown severity"):
         parse("scan --fail-on urgent")
     with pytest.raises(HelpShown):

@@ -19,9 +19,9 @@ from bumba_magics.context.notebook import (
     history_source,
     kernel_history,
     mask_ipython,
-    notebook_context,
     notebook_source,
 )
+from bumba_magics.context.targets import notebook_context
 
 
 @pytest.fixture(scope="module")

@@ -27,8 +27,8 @@ from pathlib import Path, PurePosixPath
 import networkx as nx
 
 from ..context.source import Context, Source
+from ..core.findings import Category, Finding, Severity
 from ..core.rules import rule
-from ..findings import Category, Finding, Severity
 from .base import (
     Analyzer,
     AnalyzerConfig,

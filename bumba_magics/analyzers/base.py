@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..context.source import Context, Source
+from ..core.findings import Finding, Fix, Severity
 from ..core.rules import RULES, Rule, RuleRegistry  # noqa: F401  (old import path)
-from ..findings import Finding, Fix, Severity
 from .parsing import parse_module
 
 
@@ -65,6 +65,9 @@ class Analyzer:
     # are given one source at a time so the engine can share one parse between them and then free it
     batch: ClassVar[bool] = False
     version: ClassVar[str] = "1"  # bump when the findings for the same input change
+    # an analyzer from another package (``analyzers.registry``) runs whenever one of these runs, so it joins
+    # the commands that run them without any command naming it
+    runs_with: ClassVar[tuple[str, ...]] = ()
 
     def analyze(self, context: Context, sources: list[Source], config: AnalyzerConfig) -> Iterable[Finding]:
         raise NotImplementedError

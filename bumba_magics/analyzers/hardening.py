@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 from urllib.parse import urlsplit
 
+from ..core.findings import Category, Finding, Fix, Severity
 from ..core.rules import rule
-from ..findings import Category, Finding, Fix, Severity
 from .ast_helpers import (
     argument,
     assignment_targets,

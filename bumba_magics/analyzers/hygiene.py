@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from ..context.notebook import read_notebook
 from ..context.source import Cell, Context, Source
+from ..core.findings import Category, Finding, Severity
 from ..core.rules import Rule, rule
-from ..findings import Category, Finding, Severity
 from .base import Analyzer, AnalyzerConfig, make_finding, register_analyzer
 from .parsing import parse_module
 

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..context.source import Context, Source
+from ..core.findings import Category, Finding, Fix, Severity
 from ..core.rules import rule
-from ..findings import Category, Finding, Fix, Severity
 from .base import (
     AnalyzerConfig,
     AstGroupAnalyzer,

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..context.source import Context, Source
-from ..findings import Category, Finding, Fix, Severity
+from ..core.findings import Category, Finding, Fix, Severity
 from .base import RULES, Analyzer, AnalyzerConfig, PartialFailure, Rule, make_finding, register_analyzer
 
 # Most systems allow far more (Linux: 2 MB), but Windows stops at 32k characters per command line and

@@ -45,8 +45,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..context.source import Cell, Context, Source
+from ..core.findings import Category, Finding, Fix, Location, Severity
 from ..core.rules import RULES, Rule, rule
-from ..findings import Category, Finding, Fix, Location, Severity
 from .base import Analyzer, AnalyzerConfig, register_analyzer
 
 __all__ = [

@@ -62,7 +62,7 @@ def prepare_agent_run(request: RunRequest, root: Path) -> tuple[Settings, AgentS
 def agent_report(request: RunRequest, target: str, root: Path, agent: AgentSpec, result: AgentResult,
                  started: float) -> Report:
     from ..core.report import Report, RunInfo
-    from ..engines.claude import ENGINE
+    from ..engines.claude.client import ENGINE
 
     report = Report(
         run=RunInfo(command=request.command.name, target=target, root=str(root), engine=ENGINE, engines=[ENGINE],

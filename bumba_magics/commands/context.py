@@ -16,7 +16,7 @@ from .base import Command, get_command, register
 
 if TYPE_CHECKING:
     from ..core.request import RunRequest
-    from ..engines.claude import PreparedRun
+    from ..engines.claude.prompt import PreparedRun
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,7 +76,7 @@ class ContextPreview:
 def run(request: RunRequest) -> ContextPreview:
     """Build (never send) the first request a hybrid review would make."""
     from ..agents import AgentFileError, AgentNotFound, resolve_agent  # loaded when used, not with %load_ext
-    from ..engines.claude import prepare
+    from ..engines.claude.prompt import prepare
 
     args = request.args
     command = get_command(getattr(args, "for_command", None) or "scan")

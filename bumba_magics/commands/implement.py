@@ -31,7 +31,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(request: RunRequest) -> Report:
-    from ..engines.claude import run_agent  # the engine loads when it is used, not with %load_ext
+    from ..engines.claude.loop import run_agent  # the engine loads when it is used, not with %load_ext
 
     started = time.monotonic()
     root = Path.cwd()

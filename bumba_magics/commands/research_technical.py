@@ -28,7 +28,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(request: RunRequest) -> Report:
     """Web search through the API plus the installed packages' metadata."""
-    from ..engines.claude import run_agent  # the engine loads when it is used, not with %load_ext
+    from ..engines.claude.loop import run_agent  # the engine loads when it is used, not with %load_ext
 
     started = time.monotonic()
     settings, agent, store = prepare_agent_run(request, Path.cwd())

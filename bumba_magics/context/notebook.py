@@ -25,7 +25,7 @@ from IPython.core.inputtransformer2 import (
     make_tokens_by_line,
 )
 
-from .source import Cell, Context, Source
+from .source import Cell, Source
 
 # Cell magics whose body runs as Python in the user's namespace: only their first line is IPython syntax.
 # Every other cell magic (%%bash, %%sql, %%html, %%writefile, ...) hands its body to something else.
@@ -339,37 +339,3 @@ def find_repository_root(start: Path) -> Path | None:
         if (folder / ".git").exists():
             return folder
     return None
-
-
-def notebook_context(
-    shell: Any, root: Path | None = None, include_repo: bool = True, *, max_file_bytes: int = 1_000_000
-) -> Context:
-    """The notebook the kernel runs (or its input history), plus the repository around it."""
-    from . import files  # files imports this module for .ipynb files
-
-    notebook = find_notebook_path(shell)
-    history = kernel_history(shell)
-    base = notebook.parent if notebook else Path.cwd()
-    repository = find_repository_root(root or base)
-    review_root = (root or repository or base).resolve()
-    notes: list[str] = []
-    main = None
-    if notebook is not None:
-        try:
-            main = notebook_source(notebook, files.display_path(notebook, review_root))
-        except NotebookError as error:  # e.g. caught half-written by an autosave
-            notes.append(f"{error}; reviewing the kernel's input history instead")
-    if main is None:
-        main = history_source(history)
-    if include_repo and repository is not None:
-        context = files.collect(
-            [str(review_root if root else repository)], root=review_root, max_file_bytes=max_file_bytes
-        )
-        context.sources = [source for source in context.sources if source.path != main.path]
-    else:
-        context = Context(root=review_root)
-    context.sources.insert(0, main)
-    context.notes[:0] = notes
-    context.label = main.path
-    context.history = dict(history)
-    return context

@@ -89,8 +89,9 @@ def rule_codes(value: str) -> list[str]:
 def add_review_options(parser: argparse.ArgumentParser, command: Command) -> None:
     """The options every review command shares; a command's own ``arguments`` may call this first."""
     parser.add_argument("target", nargs="?", help=f"what to review: {command.needs}")
-    parser.add_argument("--engine", choices=("auto", "offline", "claude"),
-                        help="offline (default via auto) runs the embedded analyzers, no key, no network")
+    parser.add_argument("--engine", type=str.lower, metavar="ENGINE",
+                        help="auto (the default: the Claude agent when a key is set, else offline), offline (the "
+                             "embedded analyzers, no key, no network), claude, or an installed engine")
     parser.add_argument("--severity", type=severity_option, metavar="LEVEL",
                         help="report only findings at or above LEVEL (critical, high, medium, low, info)")
     parser.add_argument("--fail-on", type=severity_option, metavar="LEVEL", dest="fail_on",

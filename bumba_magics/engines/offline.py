@@ -29,6 +29,7 @@ from ..analyzers.base import (
     register_analyzer,
 )
 from ..analyzers.parsing import PARSER_VERSION, parse_module
+from ..analyzers.registry import load_analyzers
 from ..context.source import Context, Source
 from ..core.findings import Category, Finding, Severity
 from ..core.report import AnalyzerFailure
@@ -36,11 +37,6 @@ from ..core.suppressions import is_suppressed_inline
 from ..store import Store
 
 log = logging.getLogger(__name__)
-
-# The built-in analyzers; importing a module registers its analyzer and rules.
-BUILTIN_ANALYZER_MODULES = (
-    "ruff_bridge", "security", "hardening", "secrets", "performance", "architecture", "hygiene", "dataflow",
-)
 
 SYNTAX_ERROR = RULES.add(Rule(
     code="BMB901", name="syntax-error", title="Code does not parse",
@@ -52,22 +48,12 @@ SYNTAX_ERROR = RULES.add(Rule(
 
 Progress = Callable[[int, int, str], None]  # (done, total, current path)
 
-_MODULE_OF = {"ruff": "ruff_bridge"}  # analyzer name -> module, where they differ
-
-
 def load_builtin_analyzers(names: tuple[str, ...] | None = None) -> list[str]:
-    """Import the built-in analyzer modules behind ``names`` (all when None); returns messages for the ones
-    that could not load. Importing only what a command needs keeps a small review's start-up short."""
-    problems = []
-    modules = BUILTIN_ANALYZER_MODULES if names is None else [_MODULE_OF.get(n, n) for n in names]
-    for name in modules:
-        if name not in BUILTIN_ANALYZER_MODULES:
-            continue  # a third-party analyzer, registered by its own import
-        try:
-            importlib.import_module(f"..analyzers.{name}", __package__)
-        except ImportError as error:  # an optional analyzer's dependency is missing
-            problems.append(f"analyzer module {name!r} could not be loaded: {error}")
-    if names is None:  # the whole catalogue (docs, explain): the measuring commands' rules too
+    """Import the analyzers behind ``names`` (all when None, with the installed plugins) from the registry
+    (``analyzers.registry``); returns messages for the ones that could not load. When all are asked for
+    (docs, explain) the measuring commands' rules are imported too."""
+    problems = load_analyzers(names).problems
+    if names is None:
         importlib.import_module("..measure.rules", __package__)
     return problems
 
@@ -186,9 +172,10 @@ def run_offline(
     store: Store | None = None,
     progress: Progress | None = None,
 ) -> EngineResult:
-    result = EngineResult(notes=load_builtin_analyzers(analyzer_names))
+    loaded = load_analyzers(analyzer_names)  # the names asked for, and the plugins that run with them
+    result = EngineResult(notes=loaded.problems)
     analyzers: list[Analyzer] = []
-    for name in analyzer_names:
+    for name in loaded.names:
         if name in ANALYZERS:
             analyzers.append(ANALYZERS[name]())
         else:

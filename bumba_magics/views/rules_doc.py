@@ -9,8 +9,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from ..analyzers.base import RULES, Rule
 from ..core.findings import Category
+from ..core.rules import RULES, Rule
 from .markdown import md_cell, md_escape, md_fence, md_reference
 
 _NOT_SLUG = re.compile(r"[^\w\- ]")

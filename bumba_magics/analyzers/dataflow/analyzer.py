@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ...context.source import Context, Source
-from ...findings import Finding, FlowStep, Severity
+from ...core.findings import Finding, FlowStep, Severity
 from ..base import Analyzer, AnalyzerConfig, make_finding, register_analyzer
 from .engine import Analysis, Flow, hint_in_lines, hint_lines
 from .program import FunctionInfo, Program

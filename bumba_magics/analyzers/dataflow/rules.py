@@ -3,7 +3,7 @@ and carries the path between them."""
 
 from __future__ import annotations
 
-from ...findings import Category, Severity
+from ...core.findings import Category, Severity
 from ..base import RULES, Rule
 
 _FLASK = "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"

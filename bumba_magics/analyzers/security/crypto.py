@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ...core.findings import Category, Fix, Severity
 from ...core.rules import rule
-from ...findings import Category, Fix, Severity
 from ..ast_helpers import (
     argument,
     call_with,

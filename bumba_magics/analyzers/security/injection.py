@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 import re
 
+from ...core.findings import Category, Fix, Severity
 from ...core.rules import rule
-from ...findings import Category, Fix, Severity
 from ..ast_helpers import (
     argument,
     call_with,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
+from ...core.findings import Category, Fix, Severity
 from ...core.rules import rule
-from ...findings import Category, Fix, Severity
 from ..ast_helpers import (
     assignment_targets,
     const_str,

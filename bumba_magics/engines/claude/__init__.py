@@ -14,15 +14,37 @@ them without calling the API unless ``--refresh`` is given.
 
 Nothing secret leaves: every request body goes through :class:`..context.redact.Redactor` right before
 it is handed to the SDK.
+
+This module only describes the engine (cheap: ``review`` asks on every run whether it is configured);
+the prompt, the loop and the SDK load when it runs. Import what you need from ``.client``, ``.prompt``
+and ``.loop``.
 """
 
 from __future__ import annotations
 
-from ...core.events import WEB_SEARCH_USD, AgentEvents, AgentResult, Usage
-from .client import DEFAULT_PRICES, ENGINE, AgentUnavailable, describe_error, get_client, price_for
-from .loop import AgentLoop, merge_findings, run_agent
-from .prompt import REVIEW_TASK, PreparedRun, prepare
+from typing import TYPE_CHECKING
 
-__all__ = ["DEFAULT_PRICES", "ENGINE", "REVIEW_TASK", "WEB_SEARCH_USD", "AgentEvents", "AgentLoop",
-           "AgentResult", "AgentUnavailable", "PreparedRun", "Usage", "describe_error", "get_client",
-           "merge_findings", "prepare", "price_for", "run_agent"]
+from ..credentials import KEY_HELP, api_key_from
+from ..registry import Engine, EngineRun
+
+if TYPE_CHECKING:
+    from ...core.events import AgentResult
+
+
+def _review(run: EngineRun) -> AgentResult:
+    from .loop import run_agent  # the loop and the SDK load when the engine runs, not on every review
+
+    return run_agent(command=run.command, instructions=run.instructions, context=run.context, agent=run.agent,
+                     settings=run.settings, offline_findings=run.offline_findings, shell=run.shell,
+                     store=run.store, events=run.events, target=run.target, extra_context=run.measurements)
+
+
+CLAUDE = Engine(
+    name="claude",
+    summary="An agent on Anthropic's Messages API that reads the code with sandboxed read-only tools, confirms "
+            "or dismisses the offline findings and adds its own.",
+    is_configured=lambda settings: bool(api_key_from(settings)),
+    missing="the Claude engine needs an Anthropic API key",
+    how_to_enable=KEY_HELP,
+    review=_review,
+)

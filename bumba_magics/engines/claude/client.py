@@ -9,6 +9,7 @@ import threading
 from typing import Any
 
 from ...agents import DEFAULT_MODEL
+from ..registry import EngineUnavailable
 
 ENGINE = "claude"  # the engine's name, as reports record it
 
@@ -25,7 +26,7 @@ DEFAULT_PRICES: dict[str, dict[str, float]] = {
     "claude-opus-4-1": {"input": 15.0, "output": 75.0, "cache_write": 18.75, "cache_read": 1.50},
 }
 
-class AgentUnavailable(RuntimeError):
+class AgentUnavailable(EngineUnavailable):
     """The Claude engine cannot run at all (no key, no SDK): the message says how to enable it."""
 
 

@@ -11,7 +11,7 @@ from ...context.source import Context
 from ...core.events import AgentEvents, AgentResult
 from ...core.findings import Finding
 from ..credentials import KEY_HELP, api_key_from
-from .client import ENGINE, AgentUnavailable, describe_error, get_client
+from .client import AgentUnavailable, describe_error, get_client
 from .prompt import PreparedRun, mark_last, mark_tools, prepare
 
 
@@ -172,37 +172,3 @@ def run_agent(
         except Exception as error:  # noqa: BLE001 — the cache is a saving, the answer is still good
             result.notes.append(f"the agent's answer could not be cached: {error}")
     return result
-
-
-def merge_findings(offline: list[Finding], agent: list[Finding]) -> list[Finding]:
-    """Offline findings plus the agent's, one per place and problem; ``engine`` says who found it.
-
-    Same place is the same path, cell and line; same problem is the same rule, or the same category when
-    the agent named its own rule. A duplicate confirms the offline finding (engine ``offline+claude``) and
-    fills in the explanation or fix it lacked.
-    """
-    merged = list(offline)
-    index: dict[tuple, int] = {}
-    for position, finding in enumerate(merged):
-        place = (finding.location.path, finding.location.cell, finding.location.line)
-        index.setdefault((*place, finding.rule.upper()), position)
-        index.setdefault((*place, finding.category.value), position)
-    for finding in agent:
-        place = (finding.location.path, finding.location.cell, finding.location.line)
-        position = index.get((*place, finding.rule.upper()))
-        if position is None and finding.location.line is not None:
-            position = index.get((*place, finding.category.value))
-        if position is None:
-            merged.append(finding)
-            index[(*place, finding.rule.upper())] = len(merged) - 1
-            continue
-        known = merged[position]
-        if known.engine == ENGINE:  # the agent said it twice
-            continue
-        merged[position] = known.model_copy(update={
-            "engine": f"{known.engine}+{ENGINE}" if ENGINE not in known.engine else known.engine,
-            "why": known.why or finding.why,
-            "recommendation": known.recommendation or finding.recommendation,
-            "fix": known.fix or finding.fix,
-        })
-    return merged

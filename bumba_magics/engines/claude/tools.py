@@ -414,9 +414,10 @@ class ToolBox:
     # analyzers, memory, git ------------------------------------------------------------------------------
     def run_analyzer(self, path: str = ".", analyzers: list[str] | None = None) -> str:
         from ...analyzers.base import AnalyzerConfig
+        from ...analyzers.registry import analyzer_names
         from ..offline import run_offline
 
-        known = ("ruff", "security", "secrets", "performance", "architecture", "hygiene", "hardening")
+        known = analyzer_names()
         names = tuple(analyzers or ("security", "secrets", "performance"))
         unknown = [n for n in names if n not in known]
         if unknown:
