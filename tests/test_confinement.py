@@ -325,7 +325,7 @@ def test_a_baseline_inside_the_root_under_another_name_is_read_and_written_where
 def test_the_widget_suppresses_only_into_files_inside_the_root(project, outside):
     from bumba_magics.findings import Finding, Location, Severity
     from bumba_magics.report import Report, RunInfo
-    from bumba_magics.views.widget_model import ActionError, FindingsModel
+    from bumba_magics.views.widget.model import ActionError, FindingsModel
 
     (outside / "rc").write_text("export PATH=/usr/bin\n")
     (project / "bumba-baseline.json").symlink_to(outside / "rc")

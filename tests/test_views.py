@@ -120,6 +120,13 @@ def test_mimebundle_has_every_representation_and_the_json_is_the_report():
     assert bundle == rep._repr_mimebundle_()
 
 
+def test_the_renderings_are_still_importable_from_mimebundle():
+    from bumba_magics.views import mimebundle
+
+    assert mimebundle.report_to_html is report_to_html and mimebundle.report_to_text is report_to_text
+    assert mimebundle.report_to_markdown is report_to_markdown and mimebundle.FINDINGS_MIME == FINDINGS_MIME
+
+
 # -- HTML --------------------------------------------------------------------------------------------------
 
 

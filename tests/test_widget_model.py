@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -19,7 +21,7 @@ from bumba_magics.findings import Category, Finding, Fix, Location, Severity, as
 from bumba_magics.report import Report, RunInfo
 from bumba_magics.review import review
 from bumba_magics.store import Store
-from bumba_magics.views.widget_model import ActionError, FindingsModel, place_key
+from bumba_magics.views.widget.model import ActionError, FindingsModel, place_key
 
 SERVICE = "sample_service"
 
@@ -300,3 +302,16 @@ def test_broken_store_keeps_the_view_working(tmp_path, store):
     store.path.mkdir()  # the file is now a folder: every write fails
     model.mark_reviewed(report.findings[0])
     assert model.status_of(report.findings[0]) == "reviewed" and errors
+
+
+def test_the_model_needs_no_ipywidgets_and_the_old_import_path_still_works():
+    # ipywidgets is optional: the widget package loads its view modules only when their names are used
+    code = ("import sys\n"
+            "from bumba_magics.views.widget.model import FindingsModel\n"
+            "from bumba_magics.views.widget_model import ActionError, FindingsModel as Old, place_key\n"
+            "assert Old is FindingsModel\n"
+            "print('ipywidgets' in sys.modules)\n"
+            "from bumba_magics.views.widget import FindingsView, WIDGET_MIME\n"
+            "print('ipywidgets' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]

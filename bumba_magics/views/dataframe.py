@@ -43,7 +43,8 @@ def _pandas():
     return pandas
 
 
-def _row(finding: Finding) -> dict[str, Any]:
+def finding_row(finding: Finding) -> dict[str, Any]:
+    """One finding as a row of the DataFrame (and of the widget's CSV export)."""
     location = finding.location
     return {
         "severity": finding.severity.value,
@@ -65,7 +66,7 @@ def report_to_dataframe(report: Report) -> pandas.DataFrame:
     """One row per finding, most severe first; ``severity`` is an ordered categorical (info < … < critical)."""
     pd = _pandas()
     findings = sorted(report.findings, key=Finding.sort_key)
-    frame = pd.DataFrame([_row(finding) for finding in findings], columns=COLUMNS)
+    frame = pd.DataFrame([finding_row(finding) for finding in findings], columns=COLUMNS)
     frame["severity"] = pd.Categorical(frame["severity"], categories=SEVERITY_CATEGORIES, ordered=True)
     # Nullable integers: a file finding has no cell, and float NaN would turn line 12 into 12.0.
     frame["cell"] = frame["cell"].astype("Int64")

@@ -26,7 +26,7 @@ def report_mimebundle(report: Report, *, interactive: bool | None = None) -> dic
         interactive = widgets_available()
     if interactive:
         # ipywidgets is optional and slow to import: loaded only when a widget is shown
-        from .widget import widget_bundle
+        from .widget.view import widget_bundle
 
         context = display_context()
         root = Path(report.run.root or ".").resolve()
