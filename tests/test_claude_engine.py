@@ -338,3 +338,21 @@ def test_report_json_carries_the_agent_numbers(fake, project):
     data = json.loads(report.to_json())
     assert data["run"]["model"] == "claude-sonnet-5"
     assert data["metrics"]["agent turns"] == 1
+
+
+FLASK_SHELL = ('from flask import Flask, request\nimport os\n\napp = Flask(__name__)\n\n\n@app.route("/ping")\n'
+               'def ping():\n    host = request.args.get("host", "")\n    return str(os.system("ping -c 1 " + host))\n')
+
+
+def test_the_agent_is_handed_each_dataflow_path_step_by_step(fake, tmp_path):
+    (tmp_path / "app.py").write_text(FLASK_SHELL)
+    fake.push(Reply([text("The host reaches the shell unchanged.")]))
+    report = review("scan", str(tmp_path), overrides=claude(fake))
+    flow = next(f for f in report.findings if f.flow)
+    first = fake.messages_requests[0].body["messages"][0]["content"][0]["text"]
+    offline = [json.loads(line) for line in first.splitlines() if line.startswith("{")]
+    sent = next(entry for entry in offline if entry.get("path"))
+    assert sent["rule"] == flow.rule
+    assert sent["path"][0] == "app.py:9: request.args.get('host', '') (source)"
+    assert sent["path"][-1].startswith("app.py:10: os.system(") and sent["path"][-1].endswith("(sink)")
+    assert "check the steps" in first

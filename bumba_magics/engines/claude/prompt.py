@@ -23,7 +23,9 @@ EPHEMERAL = {"type": "ephemeral"}
 
 REVIEW_TASK = (
     "The offline analyzers' findings are below. Confirm the ones that matter, explain them, rank them, "
-    "dismiss false positives with a reason, and look for what static rules cannot see. Report each new or "
+    "dismiss false positives with a reason, and look for what static rules cannot see. A finding with a path "
+    "lists each step its data takes from the source to the sink: check the steps (is the source really "
+    "controlled by a user, does a sanitizer or a check sit between them?) before you confirm it. Report each new or "
     "materially improved problem with report_finding (path relative to the root; cell number for notebook "
     "cells), then finish with a short narrative: the most important problems first."
 )

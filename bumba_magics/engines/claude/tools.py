@@ -32,6 +32,7 @@ from ...context.notebook import notebook_source, split_lines
 from ...context.redact import is_credential_file
 from ...context.source import Context, Source
 from ...core.findings import Finding, finding_json_schema
+from ...views.presentation import step_label
 from ..safe_git import GitError, run_git
 from .tool_input import problems
 
@@ -587,8 +588,13 @@ def describe(value: Any, name: str = "value", *, include_values: bool = False) -
 
 
 def compact_finding(finding: Finding) -> str:
-    """One line per finding for a request: what and where, with the fingerprint to refer back to."""
-    return json.dumps({
+    """One line per finding for a request: what and where; a dataflow finding with its path from source to
+    sink, step by step, so the agent can confirm or refute each step (a sanitizer missed, a source that is
+    not user-controlled) rather than only the sink line."""
+    data = {
         "rule": finding.rule, "severity": finding.severity.value, "category": finding.category.value,
         "where": finding.location.label(), "title": finding.title, "evidence": finding.evidence,
-    }, ensure_ascii=False)
+    }
+    if finding.flow:
+        data["path"] = [f"{step_label(step)}: {step.label}" for step in finding.flow]
+    return json.dumps(data, ensure_ascii=False)
