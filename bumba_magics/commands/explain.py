@@ -5,11 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from ..analyzers.ruff_bridge import explain_ruff_rule
 from ..core.rules import RULES
-from ..engines.offline import load_builtin_analyzers
 from ..views.markdown import Markdown
-from ..views.rules_doc import explain_rule
 from .base import Command, load_rule_modules, register
 
 if TYPE_CHECKING:
@@ -25,6 +22,11 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(request: RunRequest) -> Markdown:
+    # every analyzer and the ruff bridge: imported when a rule is explained, not when %load_ext builds the catalogue
+    from ..analyzers.ruff_bridge import explain_ruff_rule
+    from ..engines.offline import load_builtin_analyzers
+    from ..views.rules_doc import explain_rule
+
     code = request.args.rule
     load_builtin_analyzers()
     load_rule_modules()
