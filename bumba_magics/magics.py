@@ -243,21 +243,20 @@ class BumbaMagics(Magics):
             "base_url": self.base_url, "context_tokens": self.context_tokens, "include_values": self.include_values,
         })
         overrides.update({k: v for k, v in review_overrides(args).items() if v is not None})
+        store, store_note = self._review_store()
         request = RunRequest(command=command, target=getattr(args, "target", None), args=args, shell=self.shell,
                              cell_body=cell if cell and cell.strip() else None, overrides=overrides,
-                             update_baseline=getattr(args, "update_baseline", False))
+                             update_baseline=getattr(args, "update_baseline", False), store=store,
+                             use_store=store is not None)
         if command.describes:
-            store, _ = self._review_store()
             try:
-                return execute(dataclasses.replace(request, store=store, use_store=store is not None))
+                return execute(request)
             except CommandFailed as error:  # papermill ran each report in its own kernel; this one only waited
                 raise UsageError(str(error)) from None
         progress = _progress() if self.show_progress and not getattr(args, "quiet", False) else None
         stream = None if getattr(args, "quiet", False) else _agent_stream(command.name, getattr(args, "target", None))
-        store, store_note = self._review_store()
         try:
-            report = execute(dataclasses.replace(request, store=store, use_store=store is not None,
-                                                 progress=progress, events=stream))
+            report = execute(dataclasses.replace(request, progress=progress, events=stream))
         finally:
             if progress is not None:
                 progress.close()

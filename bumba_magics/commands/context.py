@@ -103,8 +103,8 @@ def run(request: RunRequest) -> ContextPreview:
     except (AgentFileError, AgentNotFound) as error:
         raise ReviewError(str(error)) from None
     prepared = prepare(command=command.name, instructions=command.agent_brief, context=context, agent=agent,
-                       settings=settings,
-                       offline_findings=offline.findings, shell=request.shell, target=offline.run.target)
+                       settings=settings, offline_findings=offline.findings, shell=request.shell,
+                       target=offline.run.target)
     return ContextPreview(command.name, prepared)
 
 
